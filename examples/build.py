@@ -1,0 +1,172 @@
+"""Build the example workbooks from the tables transcribed from the seeds.
+
+    python examples/build.py          # rewrites examples/*.xlsx
+
+``data/<name>/tN.tsv`` hold each published table's rows exactly as printed (see
+``data/README.md``). They are mapped onto the spec by position (the TSV columns are the
+published columns in order), independently of the reader, so that reading the built
+workbooks back is a real test of the reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from workbook_tools.codes import code_level, split_code_and_name  # noqa: E402
+from workbook_tools.io.layout import LayoutStyle, TableContent, write_workbook  # noqa: E402
+from workbook_tools.io.model import Amount, Row  # noqa: E402
+from workbook_tools.money import parse_amount  # noqa: E402
+from workbook_tools.spec import TableSetSpec, TableSpec, load_spec  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = {"changji-2024": "budget-2024", "kashgar-2024": "budget-2024"}
+TOTALS = {"总计", "合计"}
+
+# The budget system's export style: other sheet names, codes in one column, totals at the
+# bottom, no ※ row, amounts as text, letter-spaced labels, tables split by a repeated header.
+SYSTEM_STYLE = LayoutStyle(
+    sheet_names={
+        "t1": "收支总表",
+        "t2": "收入总表",
+        "t3": "支出总表",
+        "t4": "财拨收支总表",
+        "t5": "一般公共预算支出",
+        "t6": "基本支出",
+        "t7": "项目支出",
+        "t8": "政府性基金",
+        "t9": "国有资本经营",
+        "t10": "三公经费",
+        "t11": "结转结余",
+    },
+    code_style="joined",
+    star_row=False,
+    total_first=False,
+    origin=(1, 1),
+    split_after=9,
+    amounts_as_text=True,
+    letter_spaced=True,
+    shade_derived=False,
+)
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.reader(handle, delimiter="\t") if any(c.strip() for c in row)]
+
+
+def _amounts(table: TableSpec, cells: list[str], panel: str | None = None) -> dict[str, Amount]:
+    columns = [c for c in table.amount_columns if panel is None or c.panel == panel]
+    values = {}
+    for column, text in zip(columns, cells, strict=False):
+        value = parse_amount(text)
+        if value is not None:
+            values[column.key] = Amount(value)
+    return values
+
+
+def _code_rows(table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    parts = len([c for c in table.columns if c.role in ("lei", "kuan", "xiang")])
+    has_project = any(c.role == "project" for c in table.columns)
+    has_name = any(c.role == "name" for c in table.columns)
+    rows = []
+    for line in lines:
+        code = "".join(p.strip() for p in line[:parts]) or None
+        at = parts
+        name = line[at].strip() if has_name else ""
+        at += 1 if has_name else 0
+        project = line[at].strip() if has_project else None
+        at += 1 if has_project else 0
+        row = Row("unknown", name, code, project or None, values=_amounts(table, line[at:]))
+        if project in TOTALS or (not code and name in TOTALS):
+            row.kind, row.name, row.project = "total", project if project in TOTALS else name, None
+        elif project:
+            row.kind = "project"
+        elif code:
+            row.kind = code_level(code)  # type: ignore[assignment]
+        elif name and has_project:
+            row.kind = "unit"
+        rows.append(row)
+    return rows
+
+
+def _two_panel_rows(spec: TableSetSpec, table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    body = [line for line in table.lines if line.level > 0]
+    total_line = next(line for line in table.lines if line.level == 0)
+    assert table.right_total is not None
+    rows = []
+    width = len([c for c in table.columns if c.panel == "left"])
+    for i, line in enumerate(lines):
+        last = i == len(lines) - 1
+        left = body[i] if i < len(body) else None
+        if last:
+            left = total_line
+        if left is not None:
+            values = _amounts(table, line[1:width], "left")
+            rows.append(Row("line", left.label, key=left.key, panel="left", values=values))
+        label = line[width].strip()
+        if not label:
+            continue
+        values = _amounts(table, line[width + 1 :], "right")
+        if last:
+            right = table.right_total
+            rows.append(Row("total", label, key=right.key, panel="right", values=values))
+            continue
+        code, name = split_code_and_name(label)
+        assert code is not None, label
+        rows.append(Row("lei", name, code, panel="right", values=values))
+    return rows
+
+
+def _fixed_rows(table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    rows = []
+    for spec_line, line in zip(table.lines, lines, strict=True):
+        kind = "total" if spec_line.key == "total" else "line"
+        rows.append(Row(kind, spec_line.label, key=spec_line.key, values=_amounts(table, line[1:])))
+    return rows
+
+
+def load_example(name: str) -> tuple[TableSetSpec, str, int, dict[str, TableContent]]:
+    """The transcribed example ``name``: its spec, unit, year and table contents."""
+    spec = load_spec(EXAMPLES[name])
+    folder = DATA / name
+    meta = dict(_read_tsv(folder / "meta.tsv"))  # type: ignore[arg-type]
+    remarks: dict[str, list[str]] = {}
+    for table_id, text in _read_tsv(folder / "remarks.tsv"):
+        remarks.setdefault(table_id, []).append(text)
+    content = {}
+    for table in spec.tables:
+        lines = _read_tsv(folder / f"{table.id}.tsv")
+        if table.layout == "two_panel":
+            rows = _two_panel_rows(spec, table, lines)
+        elif table.layout == "fixed":
+            rows = _fixed_rows(table, lines)
+        else:
+            rows = _code_rows(table, lines)
+        content[table.id] = TableContent(rows, remarks.get(table.id, []))
+    return spec, meta["unit"], int(meta["year"]), content
+
+
+def build(out: Path | None = None) -> list[Path]:
+    out = out or Path(__file__).resolve().parent
+    written = []
+    for name in EXAMPLES:
+        spec, unit, year, content = load_example(name)
+        written.append(write_workbook(out / f"{name}.xlsx", spec, unit, year, content))
+    spec, unit, year, content = load_example("changji-2024")
+    written.append(
+        write_workbook(out / "changji-2024-system.xlsx", spec, unit, year, content, SYSTEM_STYLE)
+    )
+    return written
+
+
+if __name__ == "__main__":
+    for path in build():
+        print(f"已生成：{path.relative_to(ROOT)}")

@@ -1,0 +1,96 @@
+"""The ``wbt`` command line: a thin layer over the library calls.
+
+Every message is Chinese; errors name the file, sheet and cell and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbook_tools.errors import WbtError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wbt", description="部门预算公开表工具：生成模板、读取、校验、导出。"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    template = sub.add_parser("template", help="生成空白模板工作簿")
+    template.add_argument("--set", default="budget-2024", help="表套，如 budget-2024、budget-2025")
+    template.add_argument("--unit", required=True, help="编制部门（单位名称）")
+    template.add_argument("--year", type=int, required=True, help="预算年度，如 2025")
+    template.add_argument("-o", "--output", required=True, help="输出文件（.xlsx）")
+    template.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+
+    extract = sub.add_parser("extract", help="读取已填写的工作簿，输出 JSON 数据")
+    extract.add_argument("workbook", help="已填写的工作簿（.xlsx/.xlsm）")
+    extract.add_argument("-o", "--output", help="输出 JSON 文件；省略则输出到屏幕")
+    extract.add_argument("--set", dest="set_id", help="指定表套（默认按表名和年度自动识别）")
+    extract.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
+    extract.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+
+    sub.add_parser("sets", help="列出可用的表套")
+    return parser
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from workbook_tools.io.atomic import atomic_write
+    from workbook_tools.io.layout import write_workbook
+    from workbook_tools.spec import load_spec
+
+    spec = load_spec(args.set)
+    output = Path(args.output)
+    atomic_write(
+        output,
+        lambda tmp: write_workbook(tmp, spec, args.unit, args.year),
+        overwrite=args.force,
+    )
+    print(f"已生成模板：{output}（表套 {spec.id}，{len(spec.tables)} 张表）")
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from workbook_tools.io.atomic import atomic_write
+    from workbook_tools.io.reader import read_workbook
+
+    data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
+    text = json.dumps(data.to_json(), ensure_ascii=False, indent=2)
+    if args.output is None:
+        sys.stdout.write(text + "\n")
+        return 0
+    atomic_write(
+        args.output,
+        lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"),
+        overwrite=args.force,
+    )
+    print(f"已读取 {len(data.tables)} 张表，数据写入：{args.output}")
+    return 0
+
+
+def _cmd_sets(args: argparse.Namespace) -> int:
+    from workbook_tools.spec import available_sets, load_spec
+
+    for set_id in available_sets():
+        spec = load_spec(set_id)
+        print(f"{set_id}\t{spec.name}")
+    return 0
+
+
+COMMANDS = {"template": _cmd_template, "extract": _cmd_extract, "sets": _cmd_sets}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except WbtError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130

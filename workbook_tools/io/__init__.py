@@ -1,0 +1,1 @@
+"""Reading and writing workbooks: neutral grids, the table reader, the layout writer."""

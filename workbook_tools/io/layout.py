@@ -1,0 +1,405 @@
+"""Writing tables in their layout: the blank template, filled examples, other layouts.
+
+One writer serves the official template layout (``LayoutStyle()``) and the variants that
+real workbooks come in (codes in one column, totals at the bottom, a table split by a
+repeated header, amounts as text …), so the reader can be tested on all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from workbook_tools.io.model import Row
+from workbook_tools.spec.models import ColumnSpec, TableSetSpec, TableSpec
+
+CodeStyle = Literal["split", "joined", "in_name"]
+SHADE = "#E7E6E6"
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+
+
+@dataclass(frozen=True)
+class LayoutStyle:
+    sheet_names: dict[str, str] = field(default_factory=dict)  # table id → sheet name
+    code_style: CodeStyle = "split"
+    star_row: bool = True
+    total_first: bool = True
+    origin: tuple[int, int] = (0, 0)  # zero-based row, column offset of every table
+    split_after: int | None = None  # repeat the header block after this many data rows
+    amounts_as_text: bool = False
+    code_parts_as_numbers: bool = False
+    letter_spaced: bool = False
+    title_with_year: bool = True
+    shade_derived: bool = True
+
+
+TEMPLATE_STYLE = LayoutStyle()
+
+
+@dataclass
+class TableContent:
+    rows: list[Row] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    key: str
+    role: str
+    header: list[str]
+    number: int | None
+    derived: bool
+    width: float
+    panel: str | None
+
+
+def visible_columns(table: TableSpec, style: LayoutStyle) -> list[_Column]:
+    columns: list[_Column] = []
+    for c in table.columns:
+        if c.role in ("kuan", "xiang") and style.code_style != "split":
+            continue
+        if c.role == "lei" and style.code_style == "in_name":
+            continue
+        if c.role == "lei" and style.code_style == "joined":
+            columns.append(_Column("code", "code", c.header[:-1], None, False, 10, c.panel))
+            continue
+        columns.append(_column(c))
+    return columns
+
+
+def _column(c: ColumnSpec) -> _Column:
+    return _Column(c.key, c.role, list(c.header), c.number, c.derived, c.width, c.panel)
+
+
+class _Formats:
+    """xlsxwriter formats created once per combination of properties."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            base = {"font_name": BODY_FONT, "font_size": 10, "valign": "vcenter"}
+            base.update(props)
+            self.cache[key] = self.book.add_format(base)
+        return self.cache[key]
+
+
+def write_workbook(
+    path: str | Path,
+    spec: TableSetSpec,
+    unit: str,
+    year: int,
+    content: dict[str, TableContent] | None = None,
+    style: LayoutStyle = TEMPLATE_STYLE,
+) -> Path:
+    """Write every table of ``spec`` to ``path``; blank template rows where no content."""
+    path = Path(path)
+    book = xlsxwriter.Workbook(str(path))
+    book.set_properties(
+        {
+            "title": f"{year}年部门预算公开表",
+            "author": "",
+            "company": unit,
+            "created": datetime(year, 1, 1, tzinfo=UTC),  # reproducible files
+        }
+    )
+    formats = _Formats(book)
+    for table in spec.tables:
+        name = style.sheet_names.get(table.id, f"表{table.number}")
+        sheet = book.add_worksheet(name)
+        data = (content or {}).get(table.id)
+        _TableWriter(sheet, formats, spec, table, style, unit, year).write(data)
+    book.close()
+    return path
+
+
+class _TableWriter:
+    def __init__(
+        self,
+        sheet: Worksheet,
+        formats: _Formats,
+        spec: TableSetSpec,
+        table: TableSpec,
+        style: LayoutStyle,
+        unit: str,
+        year: int,
+    ) -> None:
+        self.sheet, self.f, self.spec, self.table, self.style = sheet, formats, spec, table, style
+        self.unit, self.year = unit, year
+        self.columns = visible_columns(table, style)
+        self.r0, self.c0 = style.origin
+        self.row = self.r0
+
+    # -- cells ---------------------------------------------------------------------------
+    def _text(self, text: str) -> str:
+        return " ".join(text) if self.style.letter_spaced and len(text) <= 6 else text
+
+    def _cell(self, col: int, value: Any, fmt: Any) -> None:
+        self.sheet.write(self.row, self.c0 + col, value, fmt)
+
+    def _amount(self, col: int, amount: Decimal | None, shaded: bool, bold: bool) -> None:
+        if self.style.amounts_as_text and amount is not None:
+            fmt = self.f.get(border=1, align="right", bold=bold, **self._shade(shaded))
+            self.sheet.write_string(self.row, self.c0 + col, f"{amount:,.2f}", fmt)
+            return
+        fmt = self.f.get(
+            border=1, num_format="#,##0.00", bold=bold, locked=shaded, **self._shade(shaded)
+        )
+        if amount is None:
+            self.sheet.write_blank(self.row, self.c0 + col, None, fmt)
+        else:
+            self.sheet.write_number(self.row, self.c0 + col, float(amount), fmt)
+
+    def _shade(self, shaded: bool) -> dict[str, Any]:
+        return {"bg_color": SHADE} if shaded and self.style.shade_derived else {}
+
+    # -- blocks --------------------------------------------------------------------------
+    def write(self, content: TableContent | None) -> None:
+        width = len(self.columns)
+        self._title_block(width)
+        header_first = self.row
+        self._header_block()
+        header_last = self.row - 1
+        data_first = self.row
+        if self.table.layout == "two_panel":
+            self._two_panel_rows(content)
+        elif self.table.layout == "fixed":
+            self._fixed_rows(content)
+        else:
+            self._code_rows(content)
+        self._remarks(content, width)
+        self._setup_page(header_first, header_last, data_first)
+
+    def _title_block(self, width: int) -> None:
+        last = self.c0 + width - 1
+        self.sheet.write(self.row, self.c0, f"表{self.table.number}", self.f.get())
+        self.row += 1
+        title = (
+            f"{self.year}年{self.table.title}" if self.style.title_with_year else self.table.title
+        )
+        fmt = self.f.get(font_name=TITLE_FONT, font_size=16, bold=True, align="center")
+        self.sheet.merge_range(self.row, self.c0, self.row, last, title, fmt)
+        self.sheet.set_row(self.row, 30)
+        self.row += 1
+        half = max(self.c0, self.c0 + width // 2 - 1)
+        unit_fmt = self.f.get(align="left")
+        if half > self.c0:
+            self.sheet.merge_range(
+                self.row, self.c0, self.row, half, f"编制部门：{self.unit}", unit_fmt
+            )
+        else:
+            self.sheet.write(self.row, self.c0, f"编制部门：{self.unit}", unit_fmt)
+        self.sheet.write(self.row, last, "单位：万元", self.f.get(align="right"))
+        self.row += 1
+
+    def _header_block(self) -> None:
+        depth = max(len(c.header) for c in self.columns)
+        fmt = self.f.get(bold=True, border=1, align="center", text_wrap=True)
+        single_row_cells: list[tuple[int, int, int, str]] = []
+        for level in range(depth):
+            col = 0
+            while col < len(self.columns):
+                path = self.columns[col].header
+                if level >= len(path):
+                    col += 1
+                    continue
+                end = col
+                while (
+                    end + 1 < len(self.columns)
+                    and len(self.columns[end + 1].header) > level
+                    and self.columns[end + 1].header[: level + 1] == path[: level + 1]
+                    and level < len(path) - 1
+                ):
+                    end += 1
+                bottom = self.row + (depth - 1 if level == len(path) - 1 else level)
+                top = self.row + level
+                label = self._text(path[level])
+                if top == bottom:
+                    single_row_cells.append((top, col, end, label))
+                if (top, col) == (bottom, end):
+                    self.sheet.write(top, self.c0 + col, label, fmt)
+                else:
+                    self.sheet.merge_range(top, self.c0 + col, bottom, self.c0 + end, label, fmt)
+                col = end + 1
+        self._header_heights(single_row_cells)
+        self.row += depth
+        if self.style.star_row and any(c.number is not None for c in self.columns):
+            star = self.f.get(border=1, align="center")
+            for i, column in enumerate(self.columns):
+                self._cell(i, column.number if column.number is not None else "※", star)
+            self.row += 1
+
+    def _header_heights(self, cells: list[tuple[int, int, int, str]]) -> None:
+        """Tall enough single-row header cells for their wrapped labels.
+
+        ``cells`` are (row, first column, last column, label); a CJK character takes about
+        two width units.
+        """
+        needed: dict[int, int] = {}
+        for row, first, last, label in cells:
+            width = sum(self.columns[i].width for i in range(first, last + 1))
+            lines = -(-len(label) // max(1, int(width / 2.1)))
+            needed[row] = max(needed.get(row, 1), lines)
+        for row, lines in needed.items():
+            if lines > 1:
+                self.sheet.set_row(row, 13.5 * lines + 4)
+
+    def _code_rows(self, content: TableContent | None) -> None:
+        if content is None:
+            rows = [Row("total", self.table.total_label)] + [Row("unknown")] * self.table.blank_rows
+        else:
+            rows = list(content.rows)
+        totals = [r for r in rows if r.kind == "total"]
+        others = [r for r in rows if r.kind != "total"]
+        rows = totals + others if self.style.total_first else others + totals
+        for i, row in enumerate(rows):
+            if self.style.split_after and i == self.style.split_after:
+                self.row += 1
+                self._header_block()
+            self._code_row(row)
+
+    def _code_row(self, row: Row) -> None:
+        subtotal = row.kind in ("total", "lei", "kuan", "unit") or (
+            row.kind == "xiang" and self.table.layout == "project"
+        )
+        bold = row.kind in ("total", "lei", "kuan")
+        text = self.f.get(border=1, bold=bold, locked=False)
+        code = row.code or ""
+        for i, column in enumerate(self.columns):
+            if column.role == "amount":
+                self._amount(i, _value(row, column.key), subtotal or column.derived, bold)
+            elif column.role == "lei":
+                self._code_part(i, code[:3], text)
+            elif column.role == "kuan":
+                self._code_part(i, code[3:5], text)
+            elif column.role == "xiang":
+                self._code_part(i, code[5:7], text)
+            elif column.role == "code":
+                self._cell(i, code, text)
+            elif column.role == "name":
+                name = row.name
+                if self.style.code_style == "in_name" and code:
+                    name = f"{code} {name}"
+                self._cell(i, self._text(name) if row.kind == "total" else name, text)
+            elif column.role == "project":
+                label = row.project or ""
+                wrap = self.f.get(border=1, bold=bold, locked=False, text_wrap=True)
+                if (
+                    row.kind == "total"
+                    and self.table.layout == "project"
+                    and not _has_name(self.columns)
+                ):
+                    label = self._text(row.name)
+                self._cell(i, label, wrap)
+        self.row += 1
+
+    def _code_part(self, col: int, part: str, fmt: Any) -> None:
+        if part and self.style.code_parts_as_numbers:
+            self._cell(col, int(part), fmt)
+        else:
+            self.sheet.write_string(self.row, self.c0 + col, part, fmt)
+
+    def _fixed_rows(self, content: TableContent | None) -> None:
+        by_key = {r.key: r for r in (content.rows if content else []) if r.key}
+        for line in self.table.lines:
+            row = by_key.get(line.key, Row("line", line.label, key=line.key))
+            bold = line.level <= 1 and line.derived
+            label_fmt = self.f.get(border=1, bold=bold, indent=2 if line.level == 3 else 0)
+            for i, column in enumerate(self.columns):
+                if column.role == "amount":
+                    self._amount(i, _value(row, column.key), line.derived or column.derived, bold)
+                else:
+                    self._cell(i, self._text(line.label), label_fmt)
+            self.row += 1
+
+    def _two_panel_rows(self, content: TableContent | None) -> None:
+        rows = content.rows if content else []
+        lines = {r.key: r for r in rows if r.panel == "left" and r.key}
+        right = {r.code: r for r in rows if r.panel == "right" and r.code}
+        right_total = next((r for r in rows if r.panel == "right" and r.kind == "total"), None)
+        body_lines = [line for line in self.table.lines if line.level > 0]
+        total_line = next((line for line in self.table.lines if line.level == 0), None)
+        classes = [(c.code, c.name) for c in self.spec.function_classes]
+        classes += [(code, r.name) for code, r in right.items() if code not in dict(classes)]
+        left_cols = [i for i, c in enumerate(self.columns) if c.panel == "left"]
+        right_cols = [i for i, c in enumerate(self.columns) if c.panel == "right"]
+        for i in range(max(len(body_lines), len(classes))):
+            if i < len(body_lines):
+                line = body_lines[i]
+                row = lines.get(line.key, Row("line", line.label, key=line.key))
+                self._panel_cells(left_cols, line.label, row, line.derived, line.level <= 1)
+            else:
+                self._panel_cells(left_cols, "", Row("line"), False, False)
+            if i < len(classes):
+                code, name = classes[i]
+                row = right.get(code, Row("lei", name, code=code))
+                self._panel_cells(right_cols, f"{code} {name}", row, False, False)
+            else:
+                self._panel_cells(right_cols, "", Row("line"), False, False)
+            self.row += 1
+        if total_line is not None:
+            row = lines.get(total_line.key, Row("line", total_line.label, key=total_line.key))
+            self._panel_cells(left_cols, self._text(total_line.label), row, True, True)
+        spec_total = self.table.right_total
+        if spec_total is not None:
+            row = right_total or Row("total", spec_total.label, key=spec_total.key)
+            self._panel_cells(right_cols, self._text(spec_total.label), row, True, True)
+        self.row += 1
+
+    def _panel_cells(self, cols: list[int], label: str, row: Row, shaded: bool, bold: bool) -> None:
+        for i in cols:
+            column = self.columns[i]
+            if column.role == "amount":
+                self._amount(i, _value(row, column.key), shaded or column.derived, bold)
+            else:
+                self._cell(i, label, self.f.get(border=1, bold=bold))
+
+    def _remarks(self, content: TableContent | None, width: int) -> None:
+        remarks = list(content.remarks) if content is not None else []
+        if content is None and self.table.remark:
+            remarks = [self.table.remark]
+        fmt = self.f.get(align="left", text_wrap=True)
+        for remark in remarks:
+            last = self.c0 + width - 1
+            self.sheet.merge_range(self.row, self.c0, self.row, last, remark, fmt)
+            self.sheet.set_row(self.row, 30 if len(remark) > 4 * width else None)
+            self.row += 1
+
+    def _setup_page(self, header_first: int, header_last: int, data_first: int) -> None:
+        for i, column in enumerate(self.columns):
+            self.sheet.set_column(self.c0 + i, self.c0 + i, column.width)
+        self.sheet.set_paper(9)
+        if self.table.landscape:
+            self.sheet.set_landscape()
+        else:
+            self.sheet.set_portrait()
+        self.sheet.fit_to_pages(1, 0)
+        self.sheet.repeat_rows(header_first, header_last)
+        self.sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        self.sheet.set_footer("&C第 &P 页，共 &N 页")
+        self.sheet.center_horizontally()
+        self.sheet.freeze_panes(data_first, 0)
+
+
+def _has_name(columns: list[_Column]) -> bool:
+    return any(c.role == "name" for c in columns)
+
+
+def _value(row: Row, key: str) -> Decimal | None:
+    found = row.values.get(key)
+    return found.value if found is not None else None
+
+
+def with_sheet_names(style: LayoutStyle, names: dict[str, str]) -> LayoutStyle:
+    return replace(style, sheet_names=names)

@@ -1,0 +1,242 @@
+"""Finding tables in grids: titles, header blocks and the column each spec column is in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbook_tools.errors import InputError
+from workbook_tools.io.grid import Grid, cell_name, column_letter
+from workbook_tools.io.labels import norm, title_core
+from workbook_tools.money import NotAnAmount, parse_amount
+from workbook_tools.spec.models import TableSetSpec, TableSpec
+
+CODE_LABELS = (
+    "科目编码",
+    "功能分类科目编码",
+    "经济分类科目编码",
+    "编码",
+    "科目代码",
+    "功能科目编码",
+)
+_SENTENCE = ("。", ",", "为空表", "不包含")
+MAX_TITLE_EXTRA = 30
+HEADER_SCAN_ROWS = 14
+
+
+@dataclass
+class TitleHit:
+    table_id: str
+    grid: Grid
+    row: int
+    col: int
+
+
+@dataclass
+class Header:
+    """Where a table's header block is and which grid column holds each spec column."""
+
+    first_row: int
+    last_row: int  # last header row (the ※ row when present)
+    columns: dict[str, int] = field(default_factory=dict)
+    code_column: int | None = None  # a single column holding the whole code
+    labels: set[str] = field(default_factory=set)  # normalised header texts, to spot repeats
+
+
+class TitleIndex:
+    """Recognises a spec's table titles in cell texts (with ``表1``/year prefixes)."""
+
+    def __init__(self, spec: TableSetSpec) -> None:
+        self.titles = {
+            norm(t): table.id for table in spec.tables for t in [table.title, *table.title_variants]
+        }
+        self.lengths = sorted({len(t) for t in self.titles}, reverse=True)
+        self.cache: dict[str, str | None] = {}
+
+    def match(self, text: str) -> str | None:
+        """The table id whose title ``text`` is, the most specific title winning."""
+        if text in self.cache:
+            return self.cache[text]
+        found = None
+        core = title_core(text)
+        if core and not any(mark in core for mark in _SENTENCE):
+            for length in self.lengths:
+                table_id = self.titles.get(core[-length:])
+                if table_id is not None and len(core) - length <= MAX_TITLE_EXTRA:
+                    found = table_id
+                    break
+        self.cache[text] = found
+        return found
+
+
+_INDEXES: dict[int, tuple[TableSetSpec, TitleIndex]] = {}
+
+
+def title_index(spec: TableSetSpec) -> TitleIndex:
+    """The (cached) title index of ``spec``."""
+    entry = _INDEXES.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        entry = _INDEXES[id(spec)] = (spec, TitleIndex(spec))
+    return entry[1]
+
+
+def find_titles(grids: list[Grid], spec: TableSetSpec) -> list[TitleHit]:
+    index = title_index(spec)
+    hits = []
+    for grid in grids:
+        for (row, col), value in sorted(grid.cells.items()):
+            if isinstance(value, str) and 4 <= len(value) <= 80:
+                table_id = index.match(value)
+                if table_id is not None:
+                    hits.append(TitleHit(table_id, grid, row, col))
+    return hits
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    try:
+        return (
+            isinstance(value, str)
+            and parse_amount(value) is not None
+            and any(ch.isdigit() for ch in value)
+        )
+    except NotAnAmount:
+        return False
+
+
+def is_star_row(grid: Grid, row: int, first_col: int, last_col: int) -> bool:
+    """The ※ row numbering the amount columns: only ※, 栏次 and small whole numbers, with 1."""
+    values = [grid.value(row, c) for c in range(first_col, last_col + 1)]
+    values = [v for v in values if v is not None and str(v).strip() != ""]
+    if not values:
+        return False
+    numbers = set()
+    for value in values:
+        text = norm(str(value))
+        if text in ("※", "*", "栏次", "栏号"):
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            return False
+        if not number.is_integer() or not 0 < number < 40:
+            return False
+        numbers.add(int(number))
+    return 1 in numbers
+
+
+class HeaderMatcher:
+    """Maps a spec table's columns onto a grid's header block."""
+
+    def __init__(self, table: TableSpec) -> None:
+        self.table = table
+        labels: set[str] = {norm(c) for c in CODE_LABELS}
+        for column in table.columns:
+            labels.update(norm(h) for h in column.header)
+            labels.update(norm(a) for a in column.aliases)
+        self.labels = labels
+
+    def find(self, grid: Grid, title_row: int, end_row: int) -> Header:
+        rows = self._header_rows(grid, title_row, end_row)
+        if not rows:
+            raise InputError(
+                f"{self._name()}的表头未找到（标题下方应有「{self.table.columns[-1].label}」等栏目名称）",
+                sheet=grid.name,
+                cell=cell_name(title_row, 1),
+            )
+        header = Header(rows[0], rows[-1])
+        header.labels = {norm(str(v)) for r in rows for v in grid.row_cells(r).values()}
+        header.labels.discard("")
+        star = rows[-1] + 1
+        if star < end_row and is_star_row(grid, star, 1, grid.max_col):
+            header.last_row = star
+        self._map_columns(grid, header, rows, star if header.last_row == star else None)
+        return header
+
+    def _name(self) -> str:
+        return f"表{self.table.number}「{self.table.title}」"
+
+    def _header_rows(self, grid: Grid, title_row: int, end_row: int) -> list[int]:
+        rows: list[int] = []
+        for r in range(title_row + 1, min(end_row, title_row + HEADER_SCAN_ROWS)):
+            values = list(grid.row_cells(r).values())
+            if not values:
+                if rows and not _merged_gap(grid, rows[-1], r + 1):
+                    break
+                continue
+            matched = sum(1 for v in values if isinstance(v, str) and norm(v) in self.labels)
+            numbers = sum(1 for v in values if _is_number(v))
+            if matched and not numbers:
+                if rows and r > rows[-1] + 1 and not _merged_gap(grid, rows[-1], r):
+                    break
+                rows.append(r)
+            elif rows:
+                break
+        return rows
+
+    def _map_columns(self, grid: Grid, header: Header, rows: list[int], star: int | None) -> None:
+        cells = [
+            (r, c, norm(v))
+            for r in rows
+            for c, v in grid.row_cells(r).items()
+            if isinstance(v, str)
+        ]
+        spans = {(r, c): grid.merged_span(r, c) for r, c, _ in cells}
+        taken: set[int] = set()
+        if star is not None:
+            numbered = {
+                int(float(str(v))): c for c, v in grid.row_cells(star).items() if _is_number(v)
+            }
+            for column in self.table.columns:
+                if column.number is not None and column.number in numbered:
+                    header.columns[column.key] = numbered[column.number]
+                    taken.add(numbered[column.number])
+        for column in self.table.columns:
+            if column.key in header.columns:
+                continue
+            wanted = {norm(column.label), *(norm(a) for a in column.aliases)}
+            best: tuple[int, int, int] | None = None
+            for r, c, text in cells:
+                if text not in wanted or c in taken:
+                    continue
+                score = sum(
+                    1
+                    for ancestor in column.header[:-1]
+                    for ar, ac, atext in cells
+                    if atext == norm(ancestor) and ar < r and ac <= c <= spans[(ar, ac)][3]
+                )
+                candidate = (score, -c, c)
+                if best is None or candidate > best:
+                    best = candidate
+            if best is not None:
+                header.columns[column.key] = best[2]
+                taken.add(best[2])
+        if "lei" not in header.columns:
+            codes = {norm(label) for label in CODE_LABELS}
+            for _r, c, text in sorted(cells, key=lambda x: x[1]):
+                if text in codes and c not in taken:
+                    header.code_column = c
+                    break
+        self._require(grid, header)
+
+    def _require(self, grid: Grid, header: Header) -> None:
+        missing = [
+            c.label
+            for c in self.table.columns
+            if c.role in ("amount", "label", "project") and c.key not in header.columns
+        ]
+        if self.table.layout == "code" and "name" not in header.columns:
+            missing.append(self.table.column("name").label)
+        if missing:
+            raise InputError(
+                f"{self._name()}的表头中找不到以下栏目：" + "、".join(f"「{m}」" for m in missing),
+                sheet=grid.name,
+                cell=f"{column_letter(1)}{header.first_row}",
+            )
+
+
+def _merged_gap(grid: Grid, upper: int, lower: int) -> bool:
+    """Rows between two header rows that are covered by a merged header cell."""
+    return any(m[0] <= upper and m[2] >= lower - 1 for m in grid.merged)

@@ -1,0 +1,240 @@
+"""Pydantic models of a table set: the declarative description of the disclosure tables.
+
+A spec file (YAML, one per set and year) is loaded into ``TableSetSpec``. Layout, labels,
+aliases, fixed lines, code lists and the relations the checks evaluate are all data here;
+a new year or region is a new spec file, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount"]
+TableLayout = Literal["code", "project", "fixed", "two_panel"]
+CodeScheme = Literal["function", "economic"]
+Severity = Literal["error", "warning", "hint"]
+Op = Literal["eq", "le", "ge"]
+
+_KEY = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ColumnSpec(Strict):
+    key: str = Field(pattern=_KEY)
+    role: ColumnRole = "amount"
+    header: list[str] = Field(min_length=1, description="header labels, top row first")
+    aliases: list[str] = Field(default_factory=list, description="accepted variants of the leaf")
+    number: int | None = Field(default=None, description="the ※ column number")
+    panel: Literal["left", "right"] | None = None
+    derived: bool = False
+    width: float = 12
+
+    @property
+    def label(self) -> str:
+        return self.header[-1]
+
+
+class LineSpec(Strict):
+    """A fixed labelled row (表1/表4 left panel, 表10)."""
+
+    key: str = Field(pattern=_KEY)
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    derived: bool = False
+    level: int = Field(default=1, ge=0, le=3, description="0 total, 1 heading, 2 item, 3 其中")
+
+
+class TableSpec(Strict):
+    id: str = Field(pattern=r"^t\d+$")
+    number: int
+    title: str
+    title_variants: list[str] = Field(default_factory=list)
+    layout: TableLayout
+    code_scheme: CodeScheme | None = None
+    columns: list[ColumnSpec]
+    lines: list[LineSpec] = Field(default_factory=list, description="fixed rows, in order")
+    total_label: str = "合计"
+    total_aliases: list[str] = Field(default_factory=lambda: ["合计", "总计"])
+    right_total: LineSpec | None = Field(default=None, description="two_panel: 支出总计 row")
+    class_list: bool = Field(default=False, description="two_panel: right side lists the classes")
+    blank_rows: int = Field(default=20, description="template rows for codes or projects")
+    remark: str | None = None
+    empty_remark: str | None = Field(default=None, description="为空表 sentence; {unit} {year}")
+    may_be_empty: bool = False
+    landscape: bool = True
+
+    def column(self, key: str) -> ColumnSpec:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    @property
+    def amount_columns(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.role == "amount"]
+
+    def line_keys(self) -> set[str]:
+        keys = {line.key for line in self.lines}
+        if self.right_total is not None:
+            keys.add(self.right_total.key)
+        return keys
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TableSpec:
+        keys = [c.key for c in self.columns]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"{self.id}: duplicate column keys")
+        numbers = [c.number for c in self.columns if c.number is not None]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError(f"{self.id}: duplicate ※ column numbers")
+        if self.layout in ("fixed", "two_panel") and not self.lines:
+            raise ValueError(f"{self.id}: layout {self.layout} needs lines")
+        if self.layout == "code" and self.code_scheme is None:
+            raise ValueError(f"{self.id}: layout code needs code_scheme")
+        if self.layout == "two_panel" and {c.panel for c in self.columns} != {"left", "right"}:
+            raise ValueError(f"{self.id}: two_panel columns need panel left and right")
+        line_keys = [line.key for line in self.lines]
+        if len(line_keys) != len(set(line_keys)):
+            raise ValueError(f"{self.id}: duplicate line keys")
+        return self
+
+
+# A reference names amounts: "t1!line=gp_own:income", "t2!total:gp", "t6!code=30108:total".
+# Per-code relations name a table and its columns instead.
+REF_PATTERN = re.compile(r"^(t\d+)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$")
+
+
+class Side(Strict):
+    """One side of a per-code relation: the sum of ``columns`` of ``table`` for a code."""
+
+    table: str = Field(pattern=r"^t\d+$")
+    columns: list[str] = Field(min_length=1)
+    rows: Literal["codes", "classes", "panel"] = "codes"
+
+
+class RelationSpec(Strict):
+    """A relation the checks evaluate. ``kind`` selects the rule evaluator."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    kind: Literal[
+        "row_sum",  # in every row of table: total column = Σ part columns
+        "line_sum",  # fixed lines: total line = Σ part lines, in the given columns
+        "hierarchy",  # 类 = Σ款, 款 = Σ项, 总计 = Σ类 in the given columns
+        "project_rollup",  # code / total rows = Σ project rows under them
+        "per_code",  # left side = right side for every code (and the total)
+        "refs",  # Σ left refs op Σ right refs
+        "empty_remark",  # empty table ⇔ 为空表 remark
+    ]
+    table: str | None = Field(default=None, pattern=r"^t\d+$")
+    total: str | None = None
+    parts: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(default_factory=list)
+    left: list[str] | Side | None = None
+    right: list[str] | Side | None = None
+    op: Op = "eq"
+    severity: Severity = "error"
+    levels: list[Literal["lei", "kuan", "xiang", "total"]] = Field(
+        default_factory=lambda: ["lei", "kuan", "xiang", "total"]
+    )
+    title: str = Field(description="Chinese: what the rule checks")
+    title_en: str
+
+    @model_validator(mode="after")
+    def _shape(self) -> RelationSpec:
+        needs_table = {"row_sum", "line_sum", "hierarchy", "project_rollup", "empty_remark"}
+        if self.kind in needs_table and self.table is None:
+            raise ValueError(f"{self.id}: kind {self.kind} needs table")
+        if self.kind in ("row_sum", "line_sum") and (self.total is None or not self.parts):
+            raise ValueError(f"{self.id}: kind {self.kind} needs total and parts")
+        if self.kind == "per_code" and not (
+            isinstance(self.left, Side) and isinstance(self.right, Side)
+        ):
+            raise ValueError(f"{self.id}: per_code needs left and right sides")
+        if self.kind == "refs":
+            for side in (self.left, self.right):
+                if not isinstance(side, list) or not side:
+                    raise ValueError(f"{self.id}: refs needs left and right lists of references")
+                for ref in side:
+                    if not REF_PATTERN.match(ref):
+                        raise ValueError(f"{self.id}: bad reference {ref!r}")
+        return self
+
+
+class CodeName(Strict):
+    code: str = Field(pattern=r"^\d{3}$")
+    name: str
+
+
+class TableSetSpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    kind: Literal["budget", "final_accounts"]
+    year: int
+    region: str = ""
+    function_classes: list[CodeName] = Field(description="类 list of 表1/表4, fixed by year")
+    economic_classes: list[CodeName] = Field(default_factory=list)
+    tables: list[TableSpec]
+    relations: list[RelationSpec] = Field(default_factory=list)
+
+    def table(self, table_id: str) -> TableSpec:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(table_id)
+
+    @model_validator(mode="after")
+    def _references(self) -> TableSetSpec:
+        tables = {t.id: t for t in self.tables}
+        if len(tables) != len(self.tables):
+            raise ValueError("duplicate table ids")
+        ids = [r.id for r in self.relations]
+        if len(ids) != len(set(ids)):
+            raise ValueError("duplicate relation ids")
+        for relation in self.relations:
+            _check_relation(relation, tables)
+        return self
+
+
+def _check_relation(relation: RelationSpec, tables: dict[str, TableSpec]) -> None:
+    def table(table_id: str) -> TableSpec:
+        if table_id not in tables:
+            raise ValueError(f"relation {relation.id}: unknown table {table_id}")
+        return tables[table_id]
+
+    def column(spec: TableSpec, key: str) -> None:
+        if key not in {c.key for c in spec.columns}:
+            raise ValueError(f"relation {relation.id}: {spec.id} has no column {key}")
+
+    if relation.table is not None:
+        spec = table(relation.table)
+        if relation.kind == "line_sum":
+            keys = spec.line_keys()
+            for key in [relation.total, *relation.parts]:
+                if key not in keys:
+                    raise ValueError(f"relation {relation.id}: {spec.id} has no line {key}")
+        elif relation.kind == "row_sum":
+            for key in [relation.total, *relation.parts]:
+                column(spec, str(key))
+        for key in relation.columns:
+            column(spec, key)
+    for side in (relation.left, relation.right):
+        if isinstance(side, Side):
+            spec = table(side.table)
+            for key in side.columns:
+                column(spec, key)
+        elif isinstance(side, list):
+            for ref in side:
+                match = REF_PATTERN.match(ref)
+                assert match is not None
+                spec = table(match.group(1))
+                row, key = match.group(2), match.group(3)
+                if row.startswith("line=") and row[5:] not in spec.line_keys():
+                    raise ValueError(f"relation {relation.id}: {spec.id} has no line {row[5:]}")
+                if key is not None:
+                    column(spec, key)
