@@ -1,6 +1,7 @@
 """Build the example workbooks from the tables transcribed from the seeds.
 
-    python examples/build.py          # rewrites examples/*.xlsx
+    python examples/build.py              # rewrites examples/*.xlsx
+    python examples/build.py --expected   # rewrites examples/*.expected.json (review the diff)
 
 ``data/<name>/tN.tsv`` hold each published table's rows exactly as printed (see
 ``data/README.md``). They are mapped onto the spec by position (the TSV columns are the
@@ -11,6 +12,7 @@ workbooks back is a real test of the reader.
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from pathlib import Path
 
@@ -167,6 +169,30 @@ def build(out: Path | None = None) -> list[Path]:
     return written
 
 
+def expected_findings(workbook: Path) -> dict:
+    """What ``wbt check --format json`` reports for ``workbook``, without the file path."""
+    from workbook_tools.checks import check_workbook
+    from workbook_tools.checks.report import to_json
+    from workbook_tools.io.reader import read_workbook
+
+    report = to_json(check_workbook(read_workbook(workbook)))
+    report.pop("file")
+    return report
+
+
+def write_expected(out: Path | None = None) -> list[Path]:
+    """Rewrite ``*.expected.json``; review the diff: these files are the examples' truth."""
+    out = out or Path(__file__).resolve().parent
+    written = []
+    for workbook in sorted(out.glob("*.xlsx")):
+        target = workbook.with_suffix(".expected.json")
+        text = json.dumps(expected_findings(workbook), ensure_ascii=False, indent=2)
+        target.write_text(text + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 if __name__ == "__main__":
-    for path in build():
+    paths = write_expected() if "--expected" in sys.argv else build()
+    for path in paths:
         print(f"已生成：{path.relative_to(ROOT)}")

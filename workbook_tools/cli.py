@@ -34,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
     extract.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
 
+    check = sub.add_parser("check", help="校验工作簿：重算合计与表间勾稽关系")
+    check.add_argument("workbook", help="已填写的工作簿（.xlsx/.xlsm）")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="报告格式")
+    check.add_argument("--strict", action="store_true", help="警告也视为不通过（退出码 1）")
+    check.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
+    check.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
+
+    sub.add_parser("rules", help="输出校验规则目录（Markdown）")
     sub.add_parser("sets", help="列出可用的表套")
     return parser
 
@@ -72,6 +80,27 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from workbook_tools.checks import check_workbook
+    from workbook_tools.checks.report import to_json, to_text
+    from workbook_tools.io.reader import read_workbook
+
+    data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
+    result = check_workbook(data)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(to_text(result) + "\n")
+    return result.exit_code(strict=args.strict)
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from workbook_tools.checks.catalogue import render_markdown
+
+    sys.stdout.write(render_markdown())
+    return 0
+
+
 def _cmd_sets(args: argparse.Namespace) -> int:
     from workbook_tools.spec import available_sets, load_spec
 
@@ -81,7 +110,13 @@ def _cmd_sets(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"template": _cmd_template, "extract": _cmd_extract, "sets": _cmd_sets}
+COMMANDS = {
+    "template": _cmd_template,
+    "extract": _cmd_extract,
+    "check": _cmd_check,
+    "rules": _cmd_rules,
+    "sets": _cmd_sets,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -67,3 +67,15 @@ def column_letter(col: int) -> str:
 def cell_name(row: int, col: int) -> str:
     """``(10, 5)`` → ``"E10"``."""
     return f"{column_letter(col)}{row}"
+
+
+def cell_position(cell: str) -> tuple[int, int]:
+    """``"E10"`` → ``(10, 5)``; ``(0, 0)`` for an empty or malformed address."""
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    if not letters.isalpha() or not digits:
+        return (0, 0)
+    col = 0
+    for letter in letters.upper():
+        col = col * 26 + ord(letter) - 64
+    return (int(digits), col)

@@ -46,6 +46,16 @@ class Row:
     values: dict[str, Amount] = field(default_factory=dict)
     sheet_row: int = 0
     label_cell: str = ""
+    sheet: str = ""
+    columns: dict[str, str] = field(default_factory=dict, repr=False)  # column key → letter
+
+    def cell(self, column: str) -> str | None:
+        """The address of ``column`` in this row, blank or not (None: no such column)."""
+        found = self.values.get(column)
+        if found is not None:
+            return found.cell
+        letter = self.columns.get(column)
+        return f"{letter}{self.sheet_row}" if letter and self.sheet_row else None
 
     def amount(self, column: str) -> Decimal:
         """The amount in ``column`` (blank and unreadable cells count as zero)."""

@@ -211,7 +211,9 @@ class TableReader:
             if remark is not None:
                 table.remarks.append(remark)
                 continue
-            table.rows.extend(self._rows(r, lines))
+            for row in self._rows(r, lines):
+                row.sheet, row.columns = self.grid.name, table.column_cells
+                table.rows.append(row)
         return table
 
     # -- row filters ---------------------------------------------------------------------

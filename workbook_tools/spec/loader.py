@@ -17,6 +17,7 @@ from workbook_tools.errors import SpecError
 from workbook_tools.spec.models import TableSetSpec
 
 SETS_DIR = Path(__file__).parent / "sets"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 
 
 def available_sets() -> list[str]:
@@ -25,7 +26,7 @@ def available_sets() -> list[str]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise SpecError("表套定义文件不存在", file=path) from None
     except yaml.YAMLError as exc:

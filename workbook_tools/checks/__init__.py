@@ -1,0 +1,52 @@
+"""Checks: recompute every relation of a table set and report what does not hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbook_tools.checks.context import Context
+from workbook_tools.checks.findings import SEVERITIES, Finding, summarise
+from workbook_tools.checks.relations import RULE_KINDS
+from workbook_tools.checks.structure import STRUCTURE_RULES
+from workbook_tools.io.grid import cell_position
+from workbook_tools.io.model import WorkbookData
+from workbook_tools.spec import TableSetSpec, load_spec
+
+__all__ = ["CheckResult", "Finding", "check_workbook"]
+
+
+@dataclass
+class CheckResult:
+    data: WorkbookData
+    spec: TableSetSpec
+    findings: list[Finding]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarise(self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        failing = ("error", "warning") if strict else ("error",)
+        return 1 if any(f.severity in failing for f in self.findings) else 0
+
+
+def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> CheckResult:
+    """Evaluate every structural rule and every relation of the set on ``data``."""
+    spec = spec or load_spec(data.set_id)
+    ctx = Context(data, spec)
+    findings: list[Finding] = []
+    for rule in STRUCTURE_RULES:
+        findings.extend(rule.check(ctx))
+    for relation in spec.relations:
+        findings.extend(RULE_KINDS[relation.kind](ctx, relation))
+    order = {t.id: i for i, t in enumerate(spec.tables)}
+    findings.sort(
+        key=lambda f: (
+            order.get(f.table, 99),
+            f.sheet,
+            *cell_position(f.cell),
+            SEVERITIES.index(f.severity),
+            f.rule,
+        )
+    )
+    return CheckResult(data, spec, findings)

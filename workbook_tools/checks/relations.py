@@ -1,0 +1,351 @@
+"""Rule kinds that evaluate the relations declared in a spec.
+
+Each kind is a small function ``(context, relation) → findings``; ``RULE_KINDS`` maps the
+spec's ``kind`` to it. All comparisons go through ``compare``, which applies the rounding
+rule of ``tolerance``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from workbook_tools.checks.context import CODE_KINDS, Context, Term, money, show_code, verdict_text
+from workbook_tools.checks.findings import CellRef, Finding
+from workbook_tools.checks.tolerance import judge, judge_at_least, judge_at_most
+from workbook_tools.io.model import Row
+from workbook_tools.spec.models import REF_PATTERN, RelationSpec, Side
+
+Findings = Iterator[Finding]
+EMPTY_MARK = "为空表"
+
+
+def compare(
+    ctx: Context,
+    rel: RelationSpec,
+    left: list[Term],
+    right: list[Term],
+    describe: Callable[[], tuple[str, str]],
+) -> Finding | None:
+    """One relation instance: Σ left (op) Σ right, judged with the rounding tolerance.
+
+    ``describe`` gives the Chinese words for both sides; it is called only for a finding.
+    """
+    actual = sum((t.value for t in left), Decimal(0))
+    expected = sum((t.value for t in right), Decimal(0))
+    terms = sum(1 for t in [*left, *right] if t.published)
+    if rel.op == "le":
+        verdict = judge_at_most(actual, expected, terms)
+    elif rel.op == "ge":
+        verdict = judge_at_least(actual, expected, terms)
+    else:
+        verdict = judge(actual - expected, terms)
+    if verdict == "ok" or (verdict == "tail" and rel.severity == "hint"):
+        return None
+    severity = "warning" if verdict == "tail" else rel.severity
+    difference = actual - expected
+    relation = {"eq": "应为", "le": "不应超过", "ge": "不应低于"}[rel.op]
+    left_desc, right_desc = describe()
+    message = (
+        f"{rel.title}：{left_desc}为 {money(actual)}，{relation}{right_desc} {money(expected)}，"
+        f"{verdict_text(verdict, difference, terms)}"
+    )
+    return ctx.finding(
+        rel.id,
+        severity,
+        message,
+        left,
+        right,
+        expected=expected,
+        actual=actual,
+        difference=difference,
+    )
+
+
+def _emit(finding: Finding | None) -> Findings:
+    if finding is not None:
+        yield finding
+
+
+def row_sum(ctx: Context, rel: RelationSpec) -> Findings:
+    assert rel.table is not None and rel.total is not None
+    for row in ctx.table(rel.table).rows:
+        keys = [rel.total, *rel.parts]
+        if not any(k in row.values for k in keys):
+            continue
+        left = [ctx.term(rel.table, row, rel.total)]
+        right = [ctx.term(rel.table, row, p) for p in rel.parts]
+        yield from _emit(
+            compare(ctx, rel, left, right, lambda row=row: _row_sum_words(ctx, rel, row))
+        )
+
+
+def _row_sum_words(ctx: Context, rel: RelationSpec, row: Row) -> tuple[str, str]:
+    assert rel.table is not None and rel.total is not None
+    parts = "+".join(f"「{ctx.column_name(rel.table, p)}」" for p in rel.parts)
+    return ctx.where(rel.table, row, rel.total), f"{parts}之和"
+
+
+def line_sum(ctx: Context, rel: RelationSpec) -> Findings:
+    assert rel.table is not None and rel.total is not None
+    total = ctx.line_row(rel.table, rel.total)
+    parts = [ctx.line_row(rel.table, p) for p in rel.parts]
+    for column in rel.columns:
+        left = [ctx.term(rel.table, total, column)]
+        right = [ctx.term(rel.table, row, column) for row in parts]
+        names = "+".join(f"「{row.name}」" for row in parts if row is not None)
+        words = (ctx.where(rel.table, total, column), f"{names}之和")
+        yield from _emit(compare(ctx, rel, left, right, lambda words=words: words))
+
+
+def _parents(codes: list[str]) -> dict[str, str | None]:
+    """Each code's nearest ancestor present in the table (None for the top level)."""
+    present = set(codes)
+    parents: dict[str, str | None] = {}
+    for code in codes:
+        parent = None
+        for length in (5, 3):
+            if len(code) > length and code[:length] in present:
+                parent = code[:length]
+                break
+        parents[code] = parent
+    return parents
+
+
+def _amount_columns(ctx: Context, rel: RelationSpec) -> list[str]:
+    assert rel.table is not None
+    if rel.columns:
+        return rel.columns
+    return [c.key for c in ctx.table_spec(rel.table).amount_columns]
+
+
+def hierarchy(ctx: Context, rel: RelationSpec) -> Findings:
+    """类 = Σ 款, 款 = Σ 项, 总计 = Σ 类 (children are the nearest rows below a code)."""
+    assert rel.table is not None
+    rows = ctx.code_rows(rel.table)
+    parents = _parents(list(rows))
+    children: dict[str | None, list[Row]] = {}
+    for code, parent in parents.items():
+        children.setdefault(parent, []).append(rows[code])
+    groups: list[tuple[Row | None, list[Row], str]] = []
+    for code, row in rows.items():
+        level = row.kind
+        if level in rel.levels and children.get(code):
+            groups.append((row, children[code], _child_words(children[code])))
+    total = ctx.total_row(rel.table)
+    if "total" in rel.levels and total is not None and children.get(None):
+        groups.append((total, children[None], _child_words(children[None])))
+    for column in _amount_columns(ctx, rel):
+        for parent_row, kids, words in groups:
+            left = [ctx.term(rel.table, parent_row, column)]
+            right = [ctx.term(rel.table, kid, column) for kid in kids]
+            yield from _emit(
+                compare(
+                    ctx,
+                    rel,
+                    left,
+                    right,
+                    lambda p=parent_row, c=column, w=words: (ctx.where(rel.table, p, c), w),
+                )
+            )
+
+
+def _child_words(kids: list[Row]) -> str:
+    level = {"lei": "类", "kuan": "款", "xiang": "项"}.get(kids[0].kind, "")
+    return f"所属{level} {len(kids)} 行之和"
+
+
+def _project_codes(rows: list[Row]) -> list[tuple[Row, str]]:
+    """Project rows with their code: their own, or that of the code row above them."""
+    current = ""
+    found = []
+    for row in rows:
+        if row.kind in CODE_KINDS and row.code:
+            current = row.code
+        elif row.kind == "project":
+            found.append((row, row.code or current))
+    return found
+
+
+def project_rollup(ctx: Context, rel: RelationSpec) -> Findings:
+    """Code rows, unit rows and the total row = Σ of the projects they hold."""
+    assert rel.table is not None
+    rows = ctx.table(rel.table).rows
+    projects = _project_codes(rows)
+    groups: list[tuple[Row, list[Row], str]] = []
+    for row in rows:
+        if row.kind in CODE_KINDS and row.code:
+            code = row.code
+            under = [p for p, c in projects if c.startswith(code)]
+            groups.append((row, under, f"科目 {show_code(code)} 下 {len(under)} 个项目之和"))
+    units = [i for i, row in enumerate(rows) if row.kind == "unit"]
+    for n, index in enumerate(units):
+        end = units[n + 1] if n + 1 < len(units) else len(rows)
+        block = {id(r) for r in rows[index:end]}
+        under = [p for p, _ in projects if id(p) in block or len(units) == 1]
+        groups.append((rows[index], under, f"本单位 {len(under)} 个项目之和"))
+    total = ctx.total_row(rel.table)
+    if total is not None:
+        groups.append((total, [p for p, _ in projects], f"全部 {len(projects)} 个项目之和"))
+    for column in _amount_columns(ctx, rel):
+        for parent, under, words in groups:
+            if column not in parent.values and not any(column in p.values for p in under):
+                continue
+            left = [ctx.term(rel.table, parent, column)]
+            right = [ctx.term(rel.table, p, column) for p in under]
+            yield from _emit(
+                compare(
+                    ctx,
+                    rel,
+                    left,
+                    right,
+                    lambda p=parent, c=column, w=words: (ctx.where(rel.table, p, c), w),
+                )
+            )
+
+
+def _side_rows(ctx: Context, side: Side) -> dict[str, list[Row]]:
+    """Per code, the rows whose amounts stand for that code on one side of ``per_code``."""
+    table = ctx.table(side.table)
+    if side.rows == "classes":
+        found: dict[str, list[Row]] = {}
+        for row in table.rows:
+            if row.panel == "right" and row.kind == "lei" and row.code:
+                found.setdefault(row.code, [row])
+        return found
+    found = {code: [row] for code, row in ctx.code_rows(side.table).items()}
+    for row, code in _project_codes(table.rows):
+        for length in (3, 5, 7):
+            prefix = code[:length]
+            if len(prefix) == length and prefix not in ctx.code_rows(side.table):
+                found.setdefault(prefix, []).append(row)
+    return found
+
+
+def _side_total(ctx: Context, side: Side) -> list[Row]:
+    total = ctx.total_row(side.table)
+    return [total] if total is not None else []
+
+
+def per_code(ctx: Context, rel: RelationSpec) -> Findings:
+    assert isinstance(rel.left, Side) and isinstance(rel.right, Side)
+    left_rows, right_rows = _side_rows(ctx, rel.left), _side_rows(ctx, rel.right)
+    levels = {"lei": 3, "kuan": 5, "xiang": 7}
+    lengths = {levels[level] for level in rel.levels if level in levels}
+    codes = sorted(c for c in {*left_rows, *right_rows} if len(c) in lengths)
+    keyed: list[tuple[str, list[Row], list[Row]]] = [
+        (code, left_rows.get(code, []), right_rows.get(code, [])) for code in codes
+    ]
+    if "total" in rel.levels:
+        keyed.append(("", _side_total(ctx, rel.left), _side_total(ctx, rel.right)))
+    left_side, right_side = rel.left, rel.right
+    for code, lefts, rights in keyed:
+        left = _terms(ctx, left_side, lefts)
+        right = _terms(ctx, right_side, rights)
+
+        def words(
+            lefts: list[Row] = lefts, rights: list[Row] = rights, code: str = code
+        ) -> tuple[str, str]:
+            return (
+                _side_desc(ctx, left_side, lefts, code),
+                _side_desc(ctx, right_side, rights, code),
+            )
+
+        yield from _emit(compare(ctx, rel, left, right, words))
+
+
+def _terms(ctx: Context, side: Side, rows: list[Row]) -> list[Term]:
+    if not rows:
+        return [ctx.term(side.table, None, column) for column in side.columns]
+    return [ctx.term(side.table, row, column) for row in rows for column in side.columns]
+
+
+def _side_desc(ctx: Context, side: Side, rows: list[Row], code: str) -> str:
+    number = ctx.table_spec(side.table).number
+    columns = "+".join(f"「{ctx.column_name(side.table, c)}」" for c in side.columns)
+    if not code:
+        return f"表{number}总计行{columns}栏"
+    if len(rows) == 1:
+        return f"表{number}{ctx.row_name(rows[0])}{columns}栏"
+    if not rows:
+        return f"表{number}科目 {show_code(code)}（表中无此行）{columns}栏"
+    return f"表{number}科目 {show_code(code)} 下 {len(rows)} 个项目{columns}栏之和"
+
+
+def _resolve(ctx: Context, ref: str) -> tuple[Term, str]:
+    match = REF_PATTERN.match(ref)
+    assert match is not None, ref
+    table_id, row_ref, column = match.group(1), match.group(2), match.group(3) or "total"
+    if row_ref == "total":
+        row = ctx.total_row(table_id)
+    elif row_ref.startswith("line="):
+        row = ctx.line_row(table_id, row_ref[5:])
+    else:
+        row = ctx.code_rows(table_id).get(row_ref[5:])
+    desc = ctx.where(table_id, row, column)
+    if row is None and row_ref.startswith("code="):
+        number = ctx.table_spec(table_id).number
+        desc = f"表{number}科目 {show_code(row_ref[5:])}（表中无此行）"
+    return ctx.term(table_id, row, column), desc
+
+
+def refs(ctx: Context, rel: RelationSpec) -> Findings:
+    assert isinstance(rel.left, list) and isinstance(rel.right, list)
+    left = [_resolve(ctx, ref) for ref in rel.left]
+    right = [_resolve(ctx, ref) for ref in rel.right]
+    yield from _emit(
+        compare(
+            ctx,
+            rel,
+            [t for t, _ in left],
+            [t for t, _ in right],
+            lambda: ("+".join(d for _, d in left), "+".join(d for _, d in right)),
+        )
+    )
+
+
+def empty_remark(ctx: Context, rel: RelationSpec) -> Findings:
+    """An empty table carries the 为空表 remark; a table with data does not."""
+    assert rel.table is not None
+    table, spec = ctx.table(rel.table), ctx.table_spec(rel.table)
+    marked = [r for r in table.remarks if EMPTY_MARK in r.text]
+    expected = (spec.empty_remark or "").format(unit=ctx.data.unit, year=ctx.data.year or "")
+    if table.is_empty() and not marked:
+        message = (
+            f"{rel.title}：表{spec.number}「{spec.title}」没有数据，但表下没有空表说明。"
+            f"应注明：{expected}"
+        )
+        cell = table.title_cell
+        yield _structure_finding(ctx, rel, table.sheet, cell, message, expected, "（无）")
+    elif not table.is_empty() and marked:
+        remark = marked[0]
+        message = f"{rel.title}：表{spec.number}「{spec.title}」有数据，却注明了“{remark.text}”，请删除该说明"
+        yield _structure_finding(ctx, rel, table.sheet, remark.cell, message, "（无）", remark.text)
+
+
+def _structure_finding(
+    ctx: Context, rel: RelationSpec, sheet: str, cell: str, message: str, expected: str, actual: str
+) -> Finding:
+    assert rel.table is not None
+    return Finding(
+        rule=rel.id,
+        severity=rel.severity,
+        table=rel.table,
+        sheet=sheet,
+        cell=cell,
+        message=message,
+        cells=[CellRef(sheet, cell)],
+        expected=expected,
+        actual=actual,
+    )
+
+
+RULE_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
+    "row_sum": row_sum,
+    "line_sum": line_sum,
+    "hierarchy": hierarchy,
+    "project_rollup": project_rollup,
+    "per_code": per_code,
+    "refs": refs,
+    "empty_remark": empty_remark,
+}

@@ -1,0 +1,55 @@
+"""Check results as a Chinese text report or as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbook_tools.checks import CheckResult
+from workbook_tools.checks.findings import SEVERITY_NAMES
+
+
+def to_json(result: CheckResult) -> dict[str, Any]:
+    data = result.data
+    return {
+        "file": data.file,
+        "set": data.set_id,
+        "unit": data.unit,
+        "year": data.year,
+        "findings": [f.to_json() for f in result.findings],
+        "summary": result.summary,
+    }
+
+
+def to_text(result: CheckResult) -> str:
+    data, spec = result.data, result.spec
+    lines = [
+        f"校验文件：{data.file}",
+        f"表套：{spec.name}（{spec.id}）　单位：{data.unit or '（未注明）'}　年度：{data.year or '（未注明）'}",
+        "",
+    ]
+    by_table: dict[str, list] = {}
+    for finding in result.findings:
+        by_table.setdefault(finding.table, []).append(finding)
+    for table_spec in spec.tables:
+        findings = by_table.get(table_spec.id)
+        if not findings:
+            continue
+        table = data.tables[table_spec.id]
+        lines.append(f"表{table_spec.number} {table_spec.title}（工作表「{table.sheet}」）")
+        for f in findings:
+            where = f.cell if f.sheet == table.sheet else f"{f.sheet}!{f.cell}"
+            lines.append(f"  【{SEVERITY_NAMES[f.severity]}】{where}　{f.message}")
+            others = [str(c) for c in f.cells if (c.sheet, c.cell) != (f.sheet, f.cell)]
+            if others:
+                shown = "、".join(others[:8]) + (f" 等 {len(others)} 处" if len(others) > 8 else "")
+                lines.append(f"      涉及单元格：{shown}")
+            lines.append(f"      规则 {f.rule}")
+        lines.append("")
+    summary = result.summary
+    if not result.findings:
+        lines.append("未发现问题。")
+    lines.append(
+        f"共 {len(result.findings)} 条：错误 {summary['error']} 条，"
+        f"警告 {summary['warning']} 条，提示 {summary['hint']} 条。"
+    )
+    return "\n".join(lines)
