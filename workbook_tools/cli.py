@@ -40,10 +40,45 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="警告也视为不通过（退出码 1）")
     check.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
     check.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
+    check.add_argument("--mark", action="store_true", help="在工作簿中标注问题单元格（另存副本）")
+    _write_options(check, "标注")
+
+    clear = sub.add_parser("clear", help="清除校验标注，恢复原有底色、字体和批注")
+    clear.add_argument("workbook", help="已标注的工作簿")
+    _write_options(clear, "清除标注")
+
+    fill = sub.add_parser("fill", help="填充合计：把重算的合计、小计填入空白的计算单元格")
+    fill.add_argument("workbook", help="已填写明细的工作簿")
+    fill.add_argument("--overwrite", action="store_true", help="计算单元格已有不同数值时也替换")
+    fill.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
+    _write_options(fill, "填充")
 
     sub.add_parser("rules", help="输出校验规则目录（Markdown）")
     sub.add_parser("sets", help="列出可用的表套")
     return parser
+
+
+def _write_options(parser: argparse.ArgumentParser, action: str) -> None:
+    parser.add_argument("-o", "--output", help=f"{action}后另存的文件（默认在原文件旁另存）")
+    parser.add_argument(
+        "--in-place", action="store_true", help=f"直接在原文件上{action}（保留一份 .bak 备份）"
+    )
+    parser.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+
+
+def _report_write(action: str, report: object) -> None:
+    from workbook_tools.fill import FillReport
+    from workbook_tools.marks.files import WriteReport
+
+    assert isinstance(report, WriteReport | FillReport)
+    where = "原文件（备份为 .bak）" if report.in_place else f"{report.path}"
+    print(f"{action}，写入：{where}", file=sys.stderr)
+    if report.lost:
+        print(
+            "注意：原文件含有本工具无法完整保留的内容（" + "、".join(report.lost) + "），"
+            "已另存副本，原文件未改动；副本中这些内容可能缺失或变形。",
+            file=sys.stderr,
+        )
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -85,13 +120,61 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from workbook_tools.checks.report import to_json, to_text
     from workbook_tools.io.reader import read_workbook
 
+    if not args.mark and (args.output or args.in_place):
+        from workbook_tools.errors import InputError
+
+        raise InputError("-o 和 --in-place 需与 --mark 一起使用", file=args.workbook)
     data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
     result = check_workbook(data)
+    if args.mark:
+        from workbook_tools.marks.files import mark_file
+
+        _, summary, report = mark_file(
+            args.workbook,
+            output=args.output,
+            in_place=args.in_place,
+            force=args.force,
+            result=result,
+        )
+        _report_write(f"已标注 {summary.marked_cells} 个单元格", report)
     if args.format == "json":
         sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(to_text(result) + "\n")
     return result.exit_code(strict=args.strict)
+
+
+def _cmd_clear(args: argparse.Namespace) -> int:
+    from workbook_tools.marks.files import clear_file
+
+    restored, report = clear_file(
+        args.workbook, output=args.output, in_place=args.in_place, force=args.force
+    )
+    if restored == 0:
+        print("该工作簿没有本工具的校验标注。", file=sys.stderr)
+    _report_write(f"已清除 {restored} 个单元格的标注", report)
+    return 0
+
+
+def _cmd_fill(args: argparse.Namespace) -> int:
+    from workbook_tools.fill import fill_file
+
+    report = fill_file(
+        args.workbook,
+        output=args.output,
+        in_place=args.in_place,
+        overwrite=args.overwrite,
+        force=args.force,
+        set_id=args.set_id,
+    )
+    for change in report.changes:
+        print(change.describe())
+    filled = sum(1 for c in report.changes if c.kind != "conflict")
+    conflicts = sum(1 for c in report.changes if c.kind == "conflict")
+    if not report.changes:
+        print("没有需要填充的单元格。")
+    _report_write(f"已填充 {filled} 个单元格，{conflicts} 个单元格与重算结果不一致未改动", report)
+    return 0
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -114,6 +197,8 @@ COMMANDS = {
     "template": _cmd_template,
     "extract": _cmd_extract,
     "check": _cmd_check,
+    "clear": _cmd_clear,
+    "fill": _cmd_fill,
     "rules": _cmd_rules,
     "sets": _cmd_sets,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from workbook_tools.checks.findings import CellRef, Finding, Severity
@@ -22,6 +22,8 @@ class Term:
     ref: CellRef | None  # None when the row or column does not exist
     table: str
     published: bool = False  # the cell holds a figure (a blank cell is an exact zero)
+    row: Row | None = field(default=None, compare=False, repr=False)
+    column: str = ""
 
 
 def money(value: Decimal) -> str:
@@ -68,12 +70,12 @@ class Context:
 
     def term(self, table_id: str, row: Row | None, column: str) -> Term:
         if row is None:
-            return Term(Decimal(0), None, table_id)
+            return Term(Decimal(0), None, table_id, column=column)
         cell = row.cell(column)
         ref = CellRef(row.sheet or self.table(table_id).sheet, cell) if cell else None
         amount = row.values.get(column)
         published = amount is not None and amount.value is not None
-        return Term(row.amount(column), ref, table_id, published)
+        return Term(row.amount(column), ref, table_id, published, row, column)
 
     # -- words ---------------------------------------------------------------------------
     def column_name(self, table_id: str, column: str) -> str:

@@ -1,13 +1,14 @@
 """Rule kinds that evaluate the relations declared in a spec.
 
-Each kind is a small function ``(context, relation) → findings``; ``RULE_KINDS`` maps the
-spec's ``kind`` to it. All comparisons go through ``compare``, which applies the rounding
-rule of ``tolerance``.
+Each equation kind is a small function ``(context, relation) → instances`` (Σ left op
+Σ right); ``RULE_KINDS`` turns them into findings through ``compare``, which applies the
+rounding rule of ``tolerance``, and ``fill`` uses the same instances to recompute cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from workbook_tools.checks.context import CODE_KINDS, Context, Term, money, show_code, verdict_text
@@ -62,12 +63,19 @@ def compare(
     )
 
 
-def _emit(finding: Finding | None) -> Findings:
-    if finding is not None:
-        yield finding
+@dataclass(frozen=True)
+class Instance:
+    """One instance of a relation: Σ left (op) Σ right, with its words for a message."""
+
+    left: list[Term]
+    right: list[Term]
+    words: Callable[[], tuple[str, str]]
 
 
-def row_sum(ctx: Context, rel: RelationSpec) -> Findings:
+Instances = Iterator[Instance]
+
+
+def row_sum(ctx: Context, rel: RelationSpec) -> Instances:
     assert rel.table is not None and rel.total is not None
     for row in ctx.table(rel.table).rows:
         keys = [rel.total, *rel.parts]
@@ -75,9 +83,7 @@ def row_sum(ctx: Context, rel: RelationSpec) -> Findings:
             continue
         left = [ctx.term(rel.table, row, rel.total)]
         right = [ctx.term(rel.table, row, p) for p in rel.parts]
-        yield from _emit(
-            compare(ctx, rel, left, right, lambda row=row: _row_sum_words(ctx, rel, row))
-        )
+        yield Instance(left, right, lambda row=row: _row_sum_words(ctx, rel, row))
 
 
 def _row_sum_words(ctx: Context, rel: RelationSpec, row: Row) -> tuple[str, str]:
@@ -86,7 +92,7 @@ def _row_sum_words(ctx: Context, rel: RelationSpec, row: Row) -> tuple[str, str]
     return ctx.where(rel.table, row, rel.total), f"{parts}之和"
 
 
-def line_sum(ctx: Context, rel: RelationSpec) -> Findings:
+def line_sum(ctx: Context, rel: RelationSpec) -> Instances:
     assert rel.table is not None and rel.total is not None
     total = ctx.line_row(rel.table, rel.total)
     parts = [ctx.line_row(rel.table, p) for p in rel.parts]
@@ -95,7 +101,7 @@ def line_sum(ctx: Context, rel: RelationSpec) -> Findings:
         right = [ctx.term(rel.table, row, column) for row in parts]
         names = "+".join(f"「{row.name}」" for row in parts if row is not None)
         words = (ctx.where(rel.table, total, column), f"{names}之和")
-        yield from _emit(compare(ctx, rel, left, right, lambda words=words: words))
+        yield Instance(left, right, lambda words=words: words)
 
 
 def _parents(codes: list[str]) -> dict[str, str | None]:
@@ -119,7 +125,7 @@ def _amount_columns(ctx: Context, rel: RelationSpec) -> list[str]:
     return [c.key for c in ctx.table_spec(rel.table).amount_columns]
 
 
-def hierarchy(ctx: Context, rel: RelationSpec) -> Findings:
+def hierarchy(ctx: Context, rel: RelationSpec) -> Instances:
     """类 = Σ 款, 款 = Σ 项, 总计 = Σ 类 (children are the nearest rows below a code)."""
     assert rel.table is not None
     rows = ctx.code_rows(rel.table)
@@ -139,14 +145,10 @@ def hierarchy(ctx: Context, rel: RelationSpec) -> Findings:
         for parent_row, kids, words in groups:
             left = [ctx.term(rel.table, parent_row, column)]
             right = [ctx.term(rel.table, kid, column) for kid in kids]
-            yield from _emit(
-                compare(
-                    ctx,
-                    rel,
-                    left,
-                    right,
-                    lambda p=parent_row, c=column, w=words: (ctx.where(rel.table, p, c), w),
-                )
+            yield Instance(
+                left,
+                right,
+                lambda p=parent_row, c=column, w=words: (ctx.where(rel.table, p, c), w),
             )
 
 
@@ -167,7 +169,7 @@ def _project_codes(rows: list[Row]) -> list[tuple[Row, str]]:
     return found
 
 
-def project_rollup(ctx: Context, rel: RelationSpec) -> Findings:
+def project_rollup(ctx: Context, rel: RelationSpec) -> Instances:
     """Code rows, unit rows and the total row = Σ of the projects they hold."""
     assert rel.table is not None
     rows = ctx.table(rel.table).rows
@@ -193,14 +195,10 @@ def project_rollup(ctx: Context, rel: RelationSpec) -> Findings:
                 continue
             left = [ctx.term(rel.table, parent, column)]
             right = [ctx.term(rel.table, p, column) for p in under]
-            yield from _emit(
-                compare(
-                    ctx,
-                    rel,
-                    left,
-                    right,
-                    lambda p=parent, c=column, w=words: (ctx.where(rel.table, p, c), w),
-                )
+            yield Instance(
+                left,
+                right,
+                lambda p=parent, c=column, w=words: (ctx.where(rel.table, p, c), w),
             )
 
 
@@ -227,7 +225,7 @@ def _side_total(ctx: Context, side: Side) -> list[Row]:
     return [total] if total is not None else []
 
 
-def per_code(ctx: Context, rel: RelationSpec) -> Findings:
+def per_code(ctx: Context, rel: RelationSpec) -> Instances:
     assert isinstance(rel.left, Side) and isinstance(rel.right, Side)
     left_rows, right_rows = _side_rows(ctx, rel.left), _side_rows(ctx, rel.right)
     levels = {"lei": 3, "kuan": 5, "xiang": 7}
@@ -251,7 +249,7 @@ def per_code(ctx: Context, rel: RelationSpec) -> Findings:
                 _side_desc(ctx, right_side, rights, code),
             )
 
-        yield from _emit(compare(ctx, rel, left, right, words))
+        yield Instance(left, right, words)
 
 
 def _terms(ctx: Context, side: Side, rows: list[Row]) -> list[Term]:
@@ -289,18 +287,14 @@ def _resolve(ctx: Context, ref: str) -> tuple[Term, str]:
     return ctx.term(table_id, row, column), desc
 
 
-def refs(ctx: Context, rel: RelationSpec) -> Findings:
+def refs(ctx: Context, rel: RelationSpec) -> Instances:
     assert isinstance(rel.left, list) and isinstance(rel.right, list)
     left = [_resolve(ctx, ref) for ref in rel.left]
     right = [_resolve(ctx, ref) for ref in rel.right]
-    yield from _emit(
-        compare(
-            ctx,
-            rel,
-            [t for t, _ in left],
-            [t for t, _ in right],
-            lambda: ("+".join(d for _, d in left), "+".join(d for _, d in right)),
-        )
+    yield Instance(
+        [t for t, _ in left],
+        [t for t, _ in right],
+        lambda: ("+".join(d for _, d in left), "+".join(d for _, d in right)),
     )
 
 
@@ -340,12 +334,29 @@ def _structure_finding(
     )
 
 
-RULE_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
+EQUATION_KINDS: dict[str, Callable[[Context, RelationSpec], Instances]] = {
     "row_sum": row_sum,
     "line_sum": line_sum,
     "hierarchy": hierarchy,
     "project_rollup": project_rollup,
     "per_code": per_code,
     "refs": refs,
+}
+
+
+def _evaluate(
+    kind: Callable[[Context, RelationSpec], Instances],
+) -> Callable[[Context, RelationSpec], Findings]:
+    def evaluate(ctx: Context, rel: RelationSpec) -> Findings:
+        for instance in kind(ctx, rel):
+            finding = compare(ctx, rel, instance.left, instance.right, instance.words)
+            if finding is not None:
+                yield finding
+
+    return evaluate
+
+
+RULE_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
+    **{name: _evaluate(kind) for name, kind in EQUATION_KINDS.items()},
     "empty_remark": empty_remark,
 }
