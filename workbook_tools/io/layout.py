@@ -192,14 +192,12 @@ class _TableWriter:
         self.sheet.merge_range(self.row, self.c0, self.row, last, title, fmt)
         self.sheet.set_row(self.row, 30)
         self.row += 1
-        half = max(self.c0, self.c0 + width // 2 - 1)
         unit_fmt = self.f.get(align="left")
-        if half > self.c0:
-            self.sheet.merge_range(
-                self.row, self.c0, self.row, half, f"编制部门：{self.unit}", unit_fmt
-            )
+        unit_text = f"编制部门：{self.unit}"
+        if last - 1 > self.c0:  # the unit line spans all columns but the 单位 cell
+            self.sheet.merge_range(self.row, self.c0, self.row, last - 1, unit_text, unit_fmt)
         else:
-            self.sheet.write(self.row, self.c0, f"编制部门：{self.unit}", unit_fmt)
+            self.sheet.write(self.row, self.c0, unit_text, unit_fmt)
         self.sheet.write(self.row, last, "单位：万元", self.f.get(align="right"))
         self.row += 1
 

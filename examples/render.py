@@ -1,0 +1,77 @@
+"""Render the pictures the README shows, with LibreOffice (soffice) and pdftoppm.
+
+    python examples/render.py
+
+- ``examples/marked-table3.png``: 表3 of the kashgar example after a typing error
+  (表3 F12 177.72 → 178.72) was checked and marked: the error cells orange with a bold
+  red figure, the cross-table counterparts marked as well.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from workbook_tools.marks.files import mark_file  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+
+
+def to_pdf(workbook: Path, folder: Path) -> Path:
+    profile = folder / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / f"{workbook.stem}.pdf"
+
+
+def page_png(pdf: Path, page: int, target: Path) -> Path:
+    stem = target.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)],
+        check=True,
+        timeout=120,
+    )
+    return target
+
+
+def render_marked(folder: Path) -> Path:
+    book = openpyxl.load_workbook(EXAMPLES / "kashgar-2024.xlsx")
+    book["表3"]["F12"] = 178.72
+    source = folder / "kashgar-2024-typo.xlsx"
+    book.save(source)
+    _, _, report = mark_file(source)
+    pdf = to_pdf(report.path, folder)
+    return page_png(pdf, 4, EXAMPLES / "marked-table3.png")  # page 1 is 校验结果, 2-3 表1/表2
+
+
+def main() -> None:
+    if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
+        raise SystemExit("需要 LibreOffice 与 poppler-utils：apt-get install libreoffice-calc poppler-utils")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(render_marked(Path(tmp)).relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
