@@ -2,6 +2,8 @@
 
     python examples/render.py
 
+- ``examples/export-table2.png``: 表2 of the changji example as ``wbt export`` writes it, to
+  set beside the published table it reproduces (seed changji-2024-budget.txt, 表 2).
 - ``examples/marked-table3.png``: 表3 of the kashgar example after a typing error
   (表3 F12 177.72 → 178.72) was checked and marked: the error cells orange with a bold
   red figure, the cross-table counterparts marked as well.
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from workbook_tools.export import export_file  # noqa: E402
 from workbook_tools.marks.files import mark_file  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -49,7 +52,19 @@ def to_pdf(workbook: Path, folder: Path) -> Path:
 def page_png(pdf: Path, page: int, target: Path) -> Path:
     stem = target.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            "80",
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(pdf),
+            str(stem),
+        ],
         check=True,
         timeout=120,
     )
@@ -66,10 +81,19 @@ def render_marked(folder: Path) -> Path:
     return page_png(pdf, 4, EXAMPLES / "marked-table3.png")  # page 1 is 校验结果, 2-3 表1/表2
 
 
+def render_export(folder: Path) -> Path:
+    report = export_file(EXAMPLES / "changji-2024.xlsx", output=folder / "changji-export.xlsx")
+    pdf = to_pdf(report.path, folder)
+    return page_png(pdf, 2, EXAMPLES / "export-table2.png")
+
+
 def main() -> None:
     if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
-        raise SystemExit("需要 LibreOffice 与 poppler-utils：apt-get install libreoffice-calc poppler-utils")
+        raise SystemExit(
+            "需要 LibreOffice 与 poppler-utils：apt-get install libreoffice-calc poppler-utils"
+        )
     with tempfile.TemporaryDirectory() as tmp:
+        print(render_export(Path(tmp)).relative_to(ROOT))
         print(render_marked(Path(tmp)).relative_to(ROOT))
 
 

@@ -53,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
     _write_options(fill, "填充")
 
+    export = sub.add_parser("export", help="导出可公开的预算公开表（仅数值，官方格式）")
+    export.add_argument("workbook", help="已填写并校验通过的工作簿")
+    export.add_argument(
+        "-o", "--output", help="输出文件（默认：<年度>年<单位>部门预算公开表.xlsx）"
+    )
+    export.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
+    export.add_argument("--force", action="store_true", help="校验有错误时仍然导出")
+    export.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+    export.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
+
     sub.add_parser("rules", help="输出校验规则目录（Markdown）")
     sub.add_parser("sets", help="列出可用的表套")
     return parser
@@ -177,6 +187,31 @@ def _cmd_fill(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from workbook_tools.export import export_file
+    from workbook_tools.export.publish import blocking_errors
+
+    report = export_file(
+        args.workbook,
+        output=args.output,
+        force=args.force,
+        overwrite=args.overwrite,
+        pdf=args.pdf,
+        set_id=args.set_id,
+    )
+    if report.forced:
+        errors = blocking_errors(report.result)
+        print(f"注意：校验发现 {len(errors)} 处错误，已按 --force 强制导出：", file=sys.stderr)
+        for line in errors:
+            print("  " + line, file=sys.stderr)
+    for text in report.generated_remarks:
+        print(f"已补充空表说明：{text}")
+    print(f"已导出：{report.path}")
+    if report.pdf is not None:
+        print(f"已生成 PDF：{report.pdf}")
+    return 0
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from workbook_tools.checks.catalogue import render_markdown
 
@@ -199,6 +234,7 @@ COMMANDS = {
     "check": _cmd_check,
     "clear": _cmd_clear,
     "fill": _cmd_fill,
+    "export": _cmd_export,
     "rules": _cmd_rules,
     "sets": _cmd_sets,
 }

@@ -53,3 +53,9 @@ class InputError(WbtError):
 
 class OutputError(WbtError):
     """An output file cannot be written (locked, read-only, folder missing)."""
+
+
+class CheckFailed(WbtError):
+    """An action that needs a clean check (export) found errors; ``--force`` overrides."""
+
+    exit_code = 1

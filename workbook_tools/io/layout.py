@@ -39,6 +39,7 @@ class LayoutStyle:
     letter_spaced: bool = False
     title_with_year: bool = True
     shade_derived: bool = True
+    zero_blank: bool = False  # publishing: a zero amount shows as an empty cell
 
 
 TEMPLATE_STYLE = LayoutStyle()
@@ -108,7 +109,8 @@ def write_workbook(
     book = xlsxwriter.Workbook(str(path))
     book.set_properties(
         {
-            "title": f"{year}年部门预算公开表",
+            "title": f"{year}年{unit}部门预算公开表",
+            "subject": spec.name,
             "author": "",
             "company": unit,
             "created": datetime(year, 1, 1, tzinfo=UTC),  # reproducible files
@@ -138,6 +140,7 @@ class _TableWriter:
         self.sheet, self.f, self.spec, self.table, self.style = sheet, formats, spec, table, style
         self.unit, self.year = unit, year
         self.columns = visible_columns(table, style)
+        self.amount_format = "#,##0.00;-#,##0.00;;@" if style.zero_blank else "#,##0.00"
         self.r0, self.c0 = style.origin
         self.row = self.r0
 
@@ -154,7 +157,7 @@ class _TableWriter:
             self.sheet.write_string(self.row, self.c0 + col, f"{amount:,.2f}", fmt)
             return
         fmt = self.f.get(
-            border=1, num_format="#,##0.00", bold=bold, locked=shaded, **self._shade(shaded)
+            border=1, num_format=self.amount_format, bold=bold, locked=shaded, **self._shade(shaded)
         )
         if amount is None:
             self.sheet.write_blank(self.row, self.c0 + col, None, fmt)
