@@ -135,6 +135,36 @@ def _fixed_rows(table: TableSpec, lines: list[list[str]]) -> list[Row]:
     return rows
 
 
+def _supplement_lines(table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    """s1.tsv: key, this_year, last_year, reason — one line per fixed line of 补充资料."""
+    by_key = {line[0]: line for line in lines}
+    rows = []
+    for spec_line in table.lines:
+        _, this_year, last_year, reason = (by_key.get(spec_line.key, []) + [""] * 4)[:4]
+        row = Row("line", spec_line.label, key=spec_line.key)
+        row.values = _amounts(table, [this_year, last_year])
+        if reason.strip():
+            row.texts["reason"] = reason.strip()
+        rows.append(row)
+    return rows
+
+
+def _supplement_codes(table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    """s2.tsv: 类, 款, 项, 名称, this_year, last_year, reason."""
+    rows = []
+    for lei, kuan, xiang, name, this_year, last_year, reason in (
+        (line + [""] * 7)[:7] for line in lines
+    ):
+        code = lei.strip() + kuan.strip() + xiang.strip()
+        row = Row(
+            code_level(code), name.strip(), code, values=_amounts(table, [this_year, last_year])
+        )  # type: ignore[arg-type]
+        if reason.strip():
+            row.texts["reason"] = reason.strip()
+        rows.append(row)
+    return rows
+
+
 def load_example(name: str) -> tuple[TableSetSpec, str, int, dict[str, TableContent]]:
     """The transcribed example ``name``: its spec, unit, year and table contents."""
     spec = load_spec(EXAMPLES[name])
@@ -145,7 +175,13 @@ def load_example(name: str) -> tuple[TableSetSpec, str, int, dict[str, TableCont
         remarks.setdefault(table_id, []).append(text)
     content = {}
     for table in spec.tables:
-        lines = _read_tsv(folder / f"{table.id}.tsv")
+        path = folder / f"{table.id}.tsv"
+        lines = _read_tsv(path)
+        if not table.publish:
+            if path.exists():
+                reader = _supplement_lines if table.layout == "fixed" else _supplement_codes
+                content[table.id] = TableContent(reader(table, lines), [])
+            continue
         if table.layout == "two_panel":
             rows = _two_panel_rows(spec, table, lines)
         elif table.layout == "fixed":

@@ -19,7 +19,7 @@ from workbook_tools.io.reader import read_workbook
 from workbook_tools.spec import load_spec
 
 GOLDEN = Path(__file__).parent / "golden"
-TITLES = [re.sub(r"[“”]", "", t.title) for t in load_spec("budget-2024").tables]
+TITLES = [re.sub(r"[“”]", "", t.title) for t in load_spec("budget-2024").tables if t.publish]
 UPDATE = os.environ.get("WBT_UPDATE_GOLDEN") == "1"
 
 
@@ -54,7 +54,10 @@ def test_round_trip_gives_the_source_data(workbook: str, tmp_path: Path) -> None
         source.year,
         source.set_id,
     )
+    assert set(exported.tables) == {t.id for t in spec.tables if t.publish}
     for table_id, table in source.plain()["tables"].items():
+        if not spec.table(table_id).publish:
+            continue
         got = exported.plain()["tables"][table_id]
         assert got["rows"] == table["rows"], table_id
         # the standard remark is added where the source has none

@@ -18,7 +18,10 @@ from workbook_tools.spec import load_spec
 
 
 def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]:
-    """Copy ``source`` with every derived cell emptied; returns what was removed."""
+    """Copy ``source`` with every non-zero derived cell emptied; returns what was removed.
+
+    (A derived zero whose parts are all blank cannot come back: blank is zero.)
+    """
     data = read_workbook(source)
     derived = _Derived(data, load_spec(data.set_id))
     book = openpyxl.load_workbook(source)
@@ -26,7 +29,7 @@ def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]
     for table in data.tables.values():
         for row in table.rows:
             for key, amount in row.values.items():
-                if derived(table.id, row, key):
+                if derived(table.id, row, key) and amount.value:
                     book[row.sheet][amount.cell].value = None
                     removed[(row.sheet, amount.cell)] = amount.value
     book.save(target)

@@ -18,6 +18,7 @@ from workbook_tools.checks import check_workbook
 from workbook_tools.checks.findings import CellRef
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.spec import load_spec
 
 NOT_COVERED: dict[tuple[str, str], str] = {}  # (sheet, cell) → why no relation covers it
 
@@ -44,7 +45,11 @@ def mutations(value: Decimal) -> Iterator[tuple[str, Decimal | None]]:
 
 
 def amount_cells(data: WorkbookData) -> Iterator[tuple[Row, str, Amount]]:
+    """Amounts of the published tables (the supplement's last-year figures feed the text)."""
+    spec = load_spec(data.set_id)
     for table in data.tables.values():
+        if not spec.table(table.id).publish:
+            continue
         for row in table.rows:
             for key, amount in list(row.values.items()):
                 if amount.value is not None:

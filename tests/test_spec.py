@@ -12,7 +12,11 @@ from workbook_tools.spec import SETS_DIR, available_sets, load_spec, load_spec_f
 def test_bundled_sets_load() -> None:
     assert available_sets() == ["budget-2024", "budget-2025"]
     spec = load_spec("budget-2024")
-    assert [t.number for t in spec.tables] == list(range(1, 12))
+    assert [t.number for t in spec.tables if t.publish] == list(range(1, 12))
+    assert [(t.id, t.required, t.sheet_name) for t in spec.tables if not t.publish] == [
+        ("s1", False, "上年数及说明"),
+        ("s2", False, "上年数及说明"),
+    ]
     assert len(spec.function_classes) == 30
     assert spec.relations, "relations are declared with the set"
 

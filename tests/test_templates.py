@@ -36,7 +36,7 @@ def test_template_reads_back_as_empty_tables(set_id: str) -> None:
     assert list(data.tables) == [t.id for t in spec.tables]
     for table in data.tables.values():
         assert table.is_empty(), table.id
-        assert table.sheet == f"表{table.number}"
+        assert table.sheet == spec.table(table.id).sheet_name
         assert table.money_unit == "万元"
     t1 = data.tables["t1"]
     lines = [r.key for r in t1.rows if r.panel == "left"]
@@ -48,6 +48,9 @@ def test_template_reads_back_as_empty_tables(set_id: str) -> None:
     for table_id in ("t2", "t3", "t5", "t6", "t7", "t8", "t9", "t11"):
         kinds = [r.kind for r in data.tables[table_id].rows]
         assert kinds == ["total"], (table_id, kinds)
+    supplement = data.tables["s1"]
+    assert [r.key for r in supplement.rows] == [line.key for line in spec.table("s1").lines]
+    assert data.tables["s2"].rows == []
 
 
 def test_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,7 +70,10 @@ def test_template_layout_details() -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(TEMPLATES / "budget-2024.xlsx")
-    assert book.sheetnames == [f"表{n}" for n in range(1, 12)]
+    assert book.sheetnames == [f"表{n}" for n in range(1, 12)] + ["上年数及说明"]
+    supplement = book["上年数及说明"]
+    assert supplement["A2"].value == "2024年上年数及其他说明数据"
+    assert supplement["A1"].value is None  # no 表N label: not a published table
     sheet = book["表2"]
     assert sheet["A2"].value == "2024年部门收入总体情况表"
     assert sheet["A3"].value == f"编制部门：{PLACEHOLDER_UNIT}"

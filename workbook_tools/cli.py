@@ -63,6 +63,31 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
     export.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
 
+    addin = sub.add_parser("addin", help="Excel 加载项「预算公开」：生成 .xlam 或设置所用 Python")
+    addin.add_argument(
+        "action",
+        choices=["build", "config"],
+        help="build：生成 macros/workbook_tools.xlam；config：让加载项使用当前的 Python",
+    )
+    addin.add_argument(
+        "-o", "--output", help="build 输出的 .xlam（默认 macros/workbook_tools.xlam）"
+    )
+    addin.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+
+    narrative = sub.add_parser(
+        "narrative", help="生成情况说明（第三部分）草稿，或用 --check 核对已写好的情况说明"
+    )
+    narrative.add_argument("workbook", help="已填写的工作簿（含「上年数及说明」表）")
+    narrative.add_argument("-o", "--output", help="草稿输出文件（.docx 或 .md）")
+    narrative.add_argument("--check", metavar="情况说明", help="要核对的情况说明（.docx/.txt/.md）")
+    narrative.add_argument(
+        "--format",
+        choices=["docx", "md", "text", "json"],
+        help="草稿：docx|md；核对报告：text|json",
+    )
+    narrative.add_argument("--strict", action="store_true", help="核对时警告也视为不通过")
+    narrative.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
+
     sub.add_parser("rules", help="输出校验规则目录（Markdown）")
     sub.add_parser("sets", help="列出可用的表套")
     return parser
@@ -212,6 +237,54 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_addin(args: argparse.Namespace) -> int:
+    from workbook_tools.addin.build import run_command
+
+    return run_command(args.action, output=args.output, force=args.force)
+
+
+def _cmd_narrative(args: argparse.Namespace) -> int:
+    from workbook_tools.io.reader import read_workbook
+
+    data = read_workbook(args.workbook, set_id=args.set_id)
+    if args.check:
+        return _narrative_check(args, data)
+    from workbook_tools.narrative import write_draft
+    from workbook_tools.narrative.draft import build_draft
+    from workbook_tools.narrative.figures import compute_figures
+
+    fmt = args.format or ("md" if args.output and args.output.endswith(".md") else "docx")
+    if fmt not in ("docx", "md"):
+        from workbook_tools.errors import InputError
+
+        raise InputError("生成草稿时 --format 只能是 docx 或 md", file=args.workbook)
+    output = Path(args.output or Path(args.workbook).with_name(f"{data.year}年情况说明.{fmt}"))
+    write_draft(data, output, fmt)
+    _, notices = build_draft(compute_figures(data))
+    for notice in notices:
+        print(f"提示：{notice.message()}", file=sys.stderr)
+    print(f"已生成情况说明草稿：{output}（黄色底纹的【请填写】处需要补充）")
+    return 0
+
+
+def _narrative_check(args: argparse.Namespace, data: object) -> int:
+    from workbook_tools.io.model import WorkbookData
+    from workbook_tools.narrative.figures import compute_figures
+    from workbook_tools.narrative.report import to_json, to_text
+    from workbook_tools.narrative.textcheck import check_text, read_text
+
+    assert isinstance(data, WorkbookData)
+    text = read_text(Path(args.check))
+    result = check_text(text, compute_figures(data))
+    if args.format == "json":
+        report = to_json(result, data, args.check)
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(to_text(result, data, args.check) + "\n")
+    failing = ("error", "warning") if args.strict else ("error",)
+    return 1 if any(f.severity in failing for f in result.findings) else 0
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from workbook_tools.checks.catalogue import render_markdown
 
@@ -235,6 +308,8 @@ COMMANDS = {
     "clear": _cmd_clear,
     "fill": _cmd_fill,
     "export": _cmd_export,
+    "narrative": _cmd_narrative,
+    "addin": _cmd_addin,
     "rules": _cmd_rules,
     "sets": _cmd_sets,
 }

@@ -61,11 +61,16 @@ class _Derived:
 
     def __call__(self, table_id: str, row: Row, column: str) -> bool:
         table = self.spec.table(table_id)
-        if table.column(column).derived:
+        spec_column = table.column(column)
+        if spec_column.input:
+            return False
+        if spec_column.derived:
             return True
         if row.key is not None:
             line = next((x for x in table.lines if x.key == row.key), table.right_total)
             return bool(line is not None and line.key == row.key and line.derived)
+        if not table.publish:
+            return False
         if row.kind in ("total", "unit"):
             return True
         if row.kind in CODE_KINDS and row.code:

@@ -73,9 +73,8 @@ def parse_amount(value: object) -> Decimal | None:
 
 def format_amount(amount: Decimal) -> str:
     """Decimal string with at least two decimals: ``360`` → ``"360.00"``."""
-    if amount.as_tuple().exponent > -2:  # type: ignore[operator]
-        amount = amount.quantize(CENT)
-    text = format(amount, "f")
+    exact = amount.as_tuple().exponent <= -2  # type: ignore[operator]
+    text = format(amount, "f" if exact else ".2f")  # no quantize: it fails beyond 28 digits
     return "0.00" if text in {"-0.00", "-0"} else text
 
 

@@ -11,6 +11,7 @@ from workbook_tools.checks.structure import STRUCTURE_RULES
 from workbook_tools.io.grid import cell_position
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.spec import TableSetSpec, load_spec
+from workbook_tools.spec.models import relation_tables
 
 __all__ = ["CheckResult", "Finding", "check_workbook"]
 
@@ -38,7 +39,8 @@ def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> Chec
     for rule in STRUCTURE_RULES:
         findings.extend(rule.check(ctx))
     for relation in spec.relations:
-        findings.extend(RULE_KINDS[relation.kind](ctx, relation))
+        if relation_tables(relation) <= data.tables.keys():  # optional tables may be absent
+            findings.extend(RULE_KINDS[relation.kind](ctx, relation))
     order = {t.id: i for i, t in enumerate(spec.tables)}
     findings.sort(
         key=lambda f: (

@@ -95,9 +95,9 @@ class Context:
         return f"第 {row.sheet_row} 行"
 
     def where(self, table_id: str, row: Row | None, column: str) -> str:
-        number = self.table_spec(table_id).number
+        label = self.table_spec(table_id).label
         row_text = self.row_name(row) if row is not None else "（无此行）"
-        return f"表{number}{row_text}「{self.column_name(table_id, column)}」栏"
+        return f"{label}{row_text}「{self.column_name(table_id, column)}」栏"
 
     # -- findings ------------------------------------------------------------------------
     def finding(

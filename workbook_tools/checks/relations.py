@@ -32,6 +32,8 @@ def compare(
 
     ``describe`` gives the Chinese words for both sides; it is called only for a finding.
     """
+    if rel.optional_left and not any(t.published for t in left):
+        return None
     actual = sum((t.value for t in left), Decimal(0))
     expected = sum((t.value for t in right), Decimal(0))
     terms = sum(1 for t in [*left, *right] if t.published)
@@ -230,7 +232,8 @@ def per_code(ctx: Context, rel: RelationSpec) -> Instances:
     left_rows, right_rows = _side_rows(ctx, rel.left), _side_rows(ctx, rel.right)
     levels = {"lei": 3, "kuan": 5, "xiang": 7}
     lengths = {levels[level] for level in rel.levels if level in levels}
-    codes = sorted(c for c in {*left_rows, *right_rows} if len(c) in lengths)
+    wanted = left_rows if rel.codes == "left" else {*left_rows, *right_rows}
+    codes = sorted(c for c in wanted if len(c) in lengths)
     keyed: list[tuple[str, list[Row], list[Row]]] = [
         (code, left_rows.get(code, []), right_rows.get(code, [])) for code in codes
     ]
@@ -259,15 +262,15 @@ def _terms(ctx: Context, side: Side, rows: list[Row]) -> list[Term]:
 
 
 def _side_desc(ctx: Context, side: Side, rows: list[Row], code: str) -> str:
-    number = ctx.table_spec(side.table).number
+    label = ctx.table_spec(side.table).label
     columns = "+".join(f"「{ctx.column_name(side.table, c)}」" for c in side.columns)
     if not code:
-        return f"表{number}总计行{columns}栏"
+        return f"{label}总计行{columns}栏"
     if len(rows) == 1:
-        return f"表{number}{ctx.row_name(rows[0])}{columns}栏"
+        return f"{label}{ctx.row_name(rows[0])}{columns}栏"
     if not rows:
-        return f"表{number}科目 {show_code(code)}（表中无此行）{columns}栏"
-    return f"表{number}科目 {show_code(code)} 下 {len(rows)} 个项目{columns}栏之和"
+        return f"{label}科目 {show_code(code)}（表中无此行）{columns}栏"
+    return f"{label}科目 {show_code(code)} 下 {len(rows)} 个项目{columns}栏之和"
 
 
 def _resolve(ctx: Context, ref: str) -> tuple[Term, str]:
@@ -282,8 +285,8 @@ def _resolve(ctx: Context, ref: str) -> tuple[Term, str]:
         row = ctx.code_rows(table_id).get(row_ref[5:])
     desc = ctx.where(table_id, row, column)
     if row is None and row_ref.startswith("code="):
-        number = ctx.table_spec(table_id).number
-        desc = f"表{number}科目 {show_code(row_ref[5:])}（表中无此行）"
+        label = ctx.table_spec(table_id).label
+        desc = f"{label}科目 {show_code(row_ref[5:])}（表中无此行）"
     return ctx.term(table_id, row, column), desc
 
 
@@ -306,14 +309,14 @@ def empty_remark(ctx: Context, rel: RelationSpec) -> Findings:
     expected = (spec.empty_remark or "").format(unit=ctx.data.unit, year=ctx.data.year or "")
     if table.is_empty() and not marked:
         message = (
-            f"{rel.title}：表{spec.number}「{spec.title}」没有数据，但表下没有空表说明。"
+            f"{rel.title}：{spec.label}「{spec.title}」没有数据，但表下没有空表说明。"
             f"应注明：{expected}"
         )
         cell = table.title_cell
         yield _structure_finding(ctx, rel, table.sheet, cell, message, expected, "（无）")
     elif not table.is_empty() and marked:
         remark = marked[0]
-        message = f"{rel.title}：表{spec.number}「{spec.title}」有数据，却注明了“{remark.text}”，请删除该说明"
+        message = f"{rel.title}：{spec.label}「{spec.title}」有数据，却注明了“{remark.text}”，请删除该说明"
         yield _structure_finding(ctx, rel, table.sheet, remark.cell, message, "（无）", remark.text)
 
 

@@ -35,7 +35,7 @@ def to_text(result: CheckResult) -> str:
         if not findings:
             continue
         table = data.tables[table_spec.id]
-        lines.append(f"表{table_spec.number} {table_spec.title}（工作表「{table.sheet}」）")
+        lines.append(f"{table_spec.label} {table_spec.title}（工作表「{table.sheet}」）")
         for f in findings:
             where = f.cell if f.sheet == table.sheet else f"{f.sheet}!{f.cell}"
             lines.append(f"  【{SEVERITY_NAMES[f.severity]}】{where}　{f.message}")

@@ -84,8 +84,8 @@ def _unknown_rows(ctx: Context, named: bool) -> Iterator[tuple[Table, Row]]:
 def unnamed_row(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.unnamed_row"]
     for table, row in _unknown_rows(ctx, named=False):
-        number = ctx.table_spec(table.id).number
-        message = f"表{number}第 {row.sheet_row} 行有金额，但没有名称也没有编码，无法判断是哪一项（未计入任何合计）"
+        label = ctx.table_spec(table.id).label
+        message = f"{label}第 {row.sheet_row} 行有金额，但没有名称也没有编码，无法判断是哪一项（未计入任何合计）"
         yield _finding(rule, table, row.sheet, row.label_cell, message)
 
 
@@ -95,7 +95,7 @@ def unrecognised_row(ctx: Context) -> Findings:
         spec = ctx.table_spec(table.id)
         what = "不是本表的固定行" if spec.layout in ("fixed", "two_panel") else "没有科目编码"
         message = (
-            f"表{spec.number}第 {row.sheet_row} 行「{row.name}」有金额，但{what}（未计入任何合计）"
+            f"{spec.label}第 {row.sheet_row} 行「{row.name}」有金额，但{what}（未计入任何合计）"
         )
         yield _finding(rule, table, row.sheet, row.label_cell, message, actual=row.name)
 
@@ -111,9 +111,9 @@ def duplicate_code(ctx: Context) -> Findings:
             first = seen.setdefault(key, row)
             if first is row:
                 continue
-            number = ctx.table_spec(table.id).number
+            label = ctx.table_spec(table.id).label
             message = (
-                f"表{number}科目 {show_code(row.code)} 出现了两次"
+                f"{label}科目 {show_code(row.code)} 出现了两次"
                 f"（第 {first.sheet_row} 行和第 {row.sheet_row} 行），合计时只计第一行"
             )
             finding = _finding(rule, table, row.sheet, row.label_cell, message)
@@ -136,7 +136,7 @@ def class_not_in_year(ctx: Context) -> Findings:
                 continue
             kind = "经济分类" if scheme == "economic" else "支出功能分类"
             message = (
-                f"表{ctx.table_spec(table.id).number}科目 {show_code(code)} 的类级科目 {code[:3]} "
+                f"{ctx.table_spec(table.id).label}科目 {show_code(code)} 的类级科目 {code[:3]} "
                 f"不在 {ctx.spec.year} 年{kind}类级科目表中"
             )
             yield _finding(rule, table, row.sheet, row.label_cell, message, actual=code[:3])
@@ -145,7 +145,8 @@ def class_not_in_year(ctx: Context) -> Findings:
 def missing_parent(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.missing_parent"]
     for table in ctx.data.tables.values():
-        if ctx.table_spec(table.id).layout not in ("code", "project"):
+        spec = ctx.table_spec(table.id)
+        if spec.layout not in ("code", "project") or not spec.publish:
             continue
         codes = {r.code for r in table.rows if r.kind in CODE_KINDS and r.code}
         reported: set[str] = set()
@@ -160,7 +161,7 @@ def missing_parent(ctx: Context) -> Findings:
                 reported.add(parent)
                 level = "类" if length == 3 else "款"
                 message = (
-                    f"表{ctx.table_spec(table.id).number}{ctx.row_name(row)}的上级{level}"
+                    f"{ctx.table_spec(table.id).label}{ctx.row_name(row)}的上级{level}"
                     f" {show_code(parent)} 没有单独列行，无法核对类、款、项的合计关系"
                 )
                 yield _finding(rule, table, row.sheet, row.label_cell, message, expected=parent)
@@ -169,11 +170,12 @@ def missing_parent(ctx: Context) -> Findings:
 def missing_total(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.missing_total"]
     for table in ctx.data.tables.values():
-        if ctx.table_spec(table.id).layout not in ("code", "project"):
+        spec = ctx.table_spec(table.id)
+        if spec.layout not in ("code", "project") or not spec.publish:
             continue
         if table.is_empty() or any(r.kind == "total" for r in table.rows):
             continue
-        message = f"表{ctx.table_spec(table.id).number}有数据，但没有「合计/总计」行"
+        message = f"{ctx.table_spec(table.id).label}有数据，但没有「合计/总计」行"
         yield _finding(rule, table, table.sheet, table.title_cell, message)
 
 
@@ -182,7 +184,7 @@ def money_unit(ctx: Context) -> Findings:
     for table in ctx.data.tables.values():
         if table.money_unit is not None and table.money_unit != "万元":
             message = (
-                f"表{table.number}标明的金额单位是“{table.money_unit}”，公开表应以“万元”为单位"
+                f"{ctx.table_spec(table.id).label}标明的金额单位是“{table.money_unit}”，公开表应以“万元”为单位"
                 "（保留两位小数），请换算后填写"
             )
             yield _finding(

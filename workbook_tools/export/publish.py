@@ -17,7 +17,7 @@ from workbook_tools.io.atomic import atomic_write
 from workbook_tools.io.layout import LayoutStyle, TableContent, write_workbook
 from workbook_tools.io.model import WorkbookData, canonical_order
 from workbook_tools.io.reader import read_workbook
-from workbook_tools.spec import TableSetSpec, load_spec
+from workbook_tools.spec import TableSetSpec, TableSpec, load_spec
 
 PUBLISH_STYLE = LayoutStyle(shade_derived=False, zero_blank=True)
 EMPTY_MARK = "为空表"
@@ -42,7 +42,7 @@ def publish_content(
     """Table contents for publishing, and the 为空表 remarks that had to be generated."""
     content: dict[str, TableContent] = {}
     generated: list[str] = []
-    for table_spec in spec.tables:
+    for table_spec in published_tables(spec):
         table = data.tables[table_spec.id]
         rows = [r for r in canonical_order(table.rows) if r.kind != "unknown" or r.has_amounts()]
         remarks = [r.text for r in table.remarks]
@@ -57,6 +57,10 @@ def publish_content(
             remarks = [table_spec.remark]
         content[table_spec.id] = TableContent(rows, remarks)
     return content, generated
+
+
+def published_tables(spec: TableSetSpec) -> list[TableSpec]:
+    return [t for t in spec.tables if t.publish]
 
 
 def blocking_errors(result: CheckResult) -> list[str]:
@@ -97,7 +101,9 @@ def export_file(
     year = data.year or spec.year
     atomic_write(
         target,
-        lambda tmp: write_workbook(tmp, spec, data.unit, year, content, PUBLISH_STYLE),
+        lambda tmp: write_workbook(
+            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec)
+        ),
         overwrite=overwrite,
     )
     report = ExportReport(target, result, forced=bool(errors), generated_remarks=generated)

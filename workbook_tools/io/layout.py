@@ -103,8 +103,12 @@ def write_workbook(
     year: int,
     content: dict[str, TableContent] | None = None,
     style: LayoutStyle = TEMPLATE_STYLE,
+    tables: list[TableSpec] | None = None,
 ) -> Path:
-    """Write every table of ``spec`` to ``path``; blank template rows where no content."""
+    """Write the tables of ``spec`` (or ``tables``) to ``path``; blank rows where no content.
+
+    Tables that share a sheet name are written one below the other.
+    """
     path = Path(path)
     book = xlsxwriter.Workbook(str(path))
     book.set_properties(
@@ -117,11 +121,16 @@ def write_workbook(
         }
     )
     formats = _Formats(book)
-    for table in spec.tables:
-        name = style.sheet_names.get(table.id, f"表{table.number}")
-        sheet = book.add_worksheet(name)
+    sheets: dict[str, tuple[Worksheet, int]] = {}
+    for table in tables if tables is not None else spec.tables:
+        name = style.sheet_names.get(table.id, table.sheet_name)
+        sheet, start = sheets.get(name, (None, style.origin[0]))
+        if sheet is None:
+            sheet = book.add_worksheet(name)
         data = (content or {}).get(table.id)
-        _TableWriter(sheet, formats, spec, table, style, unit, year).write(data)
+        writer = _TableWriter(sheet, formats, spec, table, style, unit, year, start)
+        end = writer.write(data, first_on_sheet=name not in sheets)
+        sheets[name] = (sheet, end + 2)
     book.close()
     return path
 
@@ -136,12 +145,13 @@ class _TableWriter:
         style: LayoutStyle,
         unit: str,
         year: int,
+        start_row: int,
     ) -> None:
         self.sheet, self.f, self.spec, self.table, self.style = sheet, formats, spec, table, style
         self.unit, self.year = unit, year
         self.columns = visible_columns(table, style)
         self.amount_format = "#,##0.00;-#,##0.00;;@" if style.zero_blank else "#,##0.00"
-        self.r0, self.c0 = style.origin
+        self.r0, self.c0 = start_row, style.origin[1]
         self.row = self.r0
 
     # -- cells ---------------------------------------------------------------------------
@@ -154,7 +164,8 @@ class _TableWriter:
     def _amount(self, col: int, amount: Decimal | None, shaded: bool, bold: bool) -> None:
         if self.style.amounts_as_text and amount is not None:
             fmt = self.f.get(border=1, align="right", bold=bold, **self._shade(shaded))
-            self.sheet.write_string(self.row, self.c0 + col, f"{amount:,.2f}", fmt)
+            text = f"{amount:,.2f}" if amount.as_tuple().exponent >= -2 else f"{amount:,f}"  # type: ignore[operator]
+            self.sheet.write_string(self.row, self.c0 + col, text, fmt)
             return
         fmt = self.f.get(
             border=1, num_format=self.amount_format, bold=bold, locked=shaded, **self._shade(shaded)
@@ -168,7 +179,8 @@ class _TableWriter:
         return {"bg_color": SHADE} if shaded and self.style.shade_derived else {}
 
     # -- blocks --------------------------------------------------------------------------
-    def write(self, content: TableContent | None) -> None:
+    def write(self, content: TableContent | None, first_on_sheet: bool = True) -> int:
+        """Write the table; returns the row after it."""
         width = len(self.columns)
         self._title_block(width)
         header_first = self.row
@@ -182,11 +194,14 @@ class _TableWriter:
         else:
             self._code_rows(content)
         self._remarks(content, width)
-        self._setup_page(header_first, header_last, data_first)
+        if first_on_sheet:
+            self._setup_page(header_first, header_last, data_first)
+        return self.row
 
     def _title_block(self, width: int) -> None:
         last = self.c0 + width - 1
-        self.sheet.write(self.row, self.c0, f"表{self.table.number}", self.f.get())
+        if self.table.publish:
+            self.sheet.write(self.row, self.c0, self.table.label, self.f.get())
         self.row += 1
         title = (
             f"{self.year}年{self.table.title}" if self.style.title_with_year else self.table.title
@@ -258,7 +273,8 @@ class _TableWriter:
 
     def _code_rows(self, content: TableContent | None) -> None:
         if content is None:
-            rows = [Row("total", self.table.total_label)] + [Row("unknown")] * self.table.blank_rows
+            totals = [Row("total", self.table.total_label)] if self.table.publish else []
+            rows = totals + [Row("unknown")] * self.table.blank_rows
         else:
             rows = list(content.rows)
         totals = [r for r in rows if r.kind == "total"]
@@ -288,9 +304,15 @@ class _TableWriter:
                 self._code_part(i, code[5:7], text)
             elif column.role == "code":
                 self._cell(i, code, text)
+            elif column.role == "text":
+                self._cell(
+                    i,
+                    row.texts.get(column.key, ""),
+                    self.f.get(border=1, locked=False, text_wrap=True),
+                )
             elif column.role == "name":
                 name = row.name
-                if self.style.code_style == "in_name" and code:
+                if code and (self.style.code_style == "in_name" or not self._has_codes()):
                     name = f"{code} {name}"
                 self._cell(i, self._text(name) if row.kind == "total" else name, text)
             elif column.role == "project":
@@ -304,6 +326,9 @@ class _TableWriter:
                     label = self._text(row.name)
                 self._cell(i, label, wrap)
         self.row += 1
+
+    def _has_codes(self) -> bool:
+        return any(c.role in ("lei", "code") for c in self.columns)
 
     def _code_part(self, col: int, part: str, fmt: Any) -> None:
         if part and self.style.code_parts_as_numbers:
@@ -320,6 +345,9 @@ class _TableWriter:
             for i, column in enumerate(self.columns):
                 if column.role == "amount":
                     self._amount(i, _value(row, column.key), line.derived or column.derived, bold)
+                elif column.role == "text":
+                    text_fmt = self.f.get(border=1, locked=False, text_wrap=True)
+                    self._cell(i, row.texts.get(column.key, ""), text_fmt)
                 else:
                     self._cell(i, self._text(line.label), label_fmt)
             self.row += 1

@@ -137,6 +137,11 @@ class HeaderMatcher:
             labels.update(norm(h) for h in column.header)
             labels.update(norm(a) for a in column.aliases)
         self.labels = labels
+        totals = [table.total_label, *table.total_aliases]
+        totals += [
+            t for line in table.lines if line.level == 0 for t in [line.label, *line.aliases]
+        ]
+        self.totals = {norm(t) for t in totals}
 
     def find(self, grid: Grid, title_row: int, end_row: int) -> Header:
         rows = self._header_rows(grid, title_row, end_row)
@@ -156,7 +161,7 @@ class HeaderMatcher:
         return header
 
     def _name(self) -> str:
-        return f"表{self.table.number}「{self.table.title}」"
+        return f"{self.table.label}「{self.table.title}」"
 
     def _header_rows(self, grid: Grid, title_row: int, end_row: int) -> list[int]:
         rows: list[int] = []
@@ -171,10 +176,17 @@ class HeaderMatcher:
             if matched and not numbers:
                 if rows and r > rows[-1] + 1 and not _merged_gap(grid, rows[-1], r):
                     break
+                if rows and self._is_total_row(values) and not _merged_gap(grid, rows[-1], r + 1):
+                    break  # a 合计 row right under a header without ※ row (an empty table)
                 rows.append(r)
             elif rows:
                 break
         return rows
+
+    def _is_total_row(self, values: list[object]) -> bool:
+        """Only total labels (合计/总计) among the row's header-like texts."""
+        texts = {norm(v) for v in values if isinstance(v, str)} & self.labels
+        return bool(texts) and texts <= self.totals
 
     def _map_columns(self, grid: Grid, header: Header, rows: list[int], star: int | None) -> None:
         cells = [

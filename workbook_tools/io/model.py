@@ -44,6 +44,7 @@ class Row:
     key: str | None = None  # fixed line key (表1/表4 left panel, 表10)
     panel: Literal["left", "right"] | None = None
     values: dict[str, Amount] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # text columns (说明、原因)
     sheet_row: int = 0
     label_cell: str = ""
     sheet: str = ""
@@ -68,7 +69,8 @@ class Row:
     def plain(self) -> tuple[Any, ...]:
         """The row's data without cell addresses, for comparing two readings."""
         amounts = tuple(sorted((k, a.value) for k, a in self.values.items() if a.value is not None))
-        return (self.kind, self.key, self.code, self.name, self.project, self.panel, amounts)
+        texts = tuple(sorted(self.texts.items()))
+        return (self.kind, self.key, self.code, self.name, self.project, self.panel, amounts, texts)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "code": self.code, "name": self.name}
@@ -80,6 +82,8 @@ class Row:
             out["panel"] = self.panel
         out["row"] = self.sheet_row
         out["values"] = {k: a.to_json() for k, a in self.values.items()}
+        if self.texts:
+            out["texts"] = dict(self.texts)
         return out
 
 

@@ -37,6 +37,7 @@ _MONEY_UNIT = re.compile(r"^\s*单\s*位\s*[:：]\s*(万元|元|千元|亿元)\s
 _UNIT_LINE = re.compile(r"^[^:：]*[:：]\s*(.*)$", re.S)
 _MONEY_UNIT_TAIL = re.compile(r"\s*单\s*位\s*[:：]\s*(万元|元|千元|亿元)\s*$")
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_CAPTION = re.compile(r"^附?表\d+(?:-\d+)?$")  # "表2", "附表3-1" above a title
 
 
 def read_workbook(
@@ -127,11 +128,11 @@ def _read_tables(data: WorkbookData, spec: TableSetSpec, hits: list[TitleHit]) -
     for table_id, error in errors.items():
         if table_id not in data.tables:
             raise error
-    missing = [t for t in spec.tables if t.id not in data.tables]
+    missing = [t for t in spec.tables if t.id not in data.tables and t.required]
     if missing:
-        names = "、".join(f"表{t.number}「{t.title}」" for t in missing)
+        names = "、".join(f"{t.label}「{t.title}」" for t in missing)
         raise InputError(f"工作簿中缺少以下表：{names}（按表名识别）")
-    data.tables = {t.id: data.tables[t.id] for t in spec.tables}
+    data.tables = {t.id: data.tables[t.id] for t in spec.tables if t.id in data.tables}
 
 
 def _region_ends(hits: list[TitleHit]) -> dict[int, int]:
@@ -213,6 +214,7 @@ class TableReader:
                 continue
             for row in self._rows(r, lines):
                 row.sheet, row.columns = self.grid.name, table.column_cells
+                row.texts = self._texts(r)
                 table.rows.append(row)
         return table
 
@@ -223,8 +225,11 @@ class TableReader:
         }
 
     def _is_repeat(self, r: int, values: dict[int, object]) -> bool:
-        """A repeated title, 编制部门/单位 line, header row or ※ row inside the table."""
+        """A repeated title, 编制部门/单位 line, header row or ※ row inside the table, or
+        the 表N caption of the next table on the sheet."""
         strings = [v for v in values.values() if isinstance(v, str)]
+        if len(values) == 1 and strings and _CAPTION.match(norm(strings[0])):
+            return True
         if any(_is_unit_line(v) or _money_unit_of(v) is not None for v in strings):
             return True
         if is_star_row(self.grid, r, 1, max(values)):
@@ -237,11 +242,13 @@ class TableReader:
         return labels >= 2 and not has_number
 
     def _remark(self, r: int, values: dict[int, object]) -> Remark | None:
+        """A remark stands alone on its row: one text cell (merged across the table)."""
+        strings = [v for v in values.values() if isinstance(v, str) and v.strip()]
+        if len(strings) != 1:
+            return None
         amount_cols = {c for k, c in self.header.columns.items() if self._is_amount(k)}
-        if any(c in amount_cols for c, v in values.items() if v != ""):
-            texts = [v for v in values.values() if isinstance(v, str)]
-            if len(texts) != 1 or len(texts[0]) < 12:
-                return None
+        if any(c in amount_cols for c, v in values.items() if v != "") and len(strings[0]) < 12:
+            return None
         for c, value in sorted(values.items()):
             if not isinstance(value, str):
                 continue
@@ -256,7 +263,7 @@ class TableReader:
     def _money_unit(self, table: Table, header: Header) -> None:
         for r in range(self.hit.row, header.first_row):
             for c, value in self.grid.row_cells(r).items():
-                unit = _money_unit_of(value) if isinstance(value, str) else None
+                unit = _printed_money_unit(value) if isinstance(value, str) else None
                 if unit is not None:
                     table.money_unit = unit
                     table.money_unit_cell = cell_name(r, c)
@@ -272,6 +279,15 @@ class TableReader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
+
+    def _texts(self, r: int) -> dict[str, str]:
+        texts = {}
+        for column in self.table.columns:
+            if column.role == "text" and column.key in self.header.columns:
+                text = self._text(r, column.key)
+                if text:
+                    texts[column.key] = text
+        return texts
 
     def _amounts(self, r: int, panel: str | None = None) -> dict[str, Amount]:
         amounts = {}
@@ -413,6 +429,15 @@ def _money_unit_of(text: str) -> str | None:
     """``"单位：万元"`` → ``"万元"``; anything else → None."""
     match = _MONEY_UNIT.match(unicodedata.normalize("NFKC", text))
     return match.group(1) if match else None
+
+
+def _printed_money_unit(text: str) -> str | None:
+    """The money unit of ``"单位：万元"``, or of ``"编制部门：某单位　单位：万元"`` in one cell."""
+    unit = _money_unit_of(text)
+    if unit is None and _is_unit_line(text):
+        match = _MONEY_UNIT_TAIL.search(unicodedata.normalize("NFKC", text))
+        unit = match.group(1) if match else None
+    return unit
 
 
 def clean_label(text: str) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 from xml.etree import ElementTree
 
 from workbook_tools.errors import InputError
-from workbook_tools.io.grid import Grid
+from workbook_tools.io.grid import Grid, Pos
 
 Engine = Literal["calamine", "openpyxl"]
 
@@ -66,9 +68,12 @@ def read_grids(path: str | Path, engine: Engine = "calamine") -> list[Grid]:
     path = Path(path)
     probe_file(path)
     grids = _calamine_grids(path) if engine == "calamine" else _openpyxl_grids(path)
-    formulas = formulas_without_cached_value(path)
+    special = special_cells(path)
     for grid in grids:
-        grid.formulas_without_value = formulas.get(grid.name, {})
+        found = special.get(grid.name, SpecialCells())
+        grid.formulas_without_value = found.formulas
+        for pos, text in found.errors.items():
+            grid.cells.setdefault(pos, text)  # python-calamine reads error values as blank
     return grids
 
 
@@ -122,24 +127,36 @@ def _openpyxl_grids(path: Path) -> list[Grid]:
     return grids
 
 
-def formulas_without_cached_value(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet name, the formula cells that carry no cached value (``<f>`` without ``<v>``).
+@dataclass
+class SpecialCells:
+    """Cells a reader library does not report faithfully."""
 
-    Neither reader library reports these (both read them as blank), so the package is
-    scanned directly; sheets without any formula are skipped after a byte search.
+    formulas: dict[Pos, str] = field(default_factory=dict)  # formula without cached value
+    errors: dict[Pos, str] = field(default_factory=dict)  # error value such as "#DIV/0!"
+
+
+def special_cells(path: Path) -> dict[str, SpecialCells]:
+    """Per sheet name, formula cells without a cached value (``<f>`` without ``<v>``) and
+    cells holding an error value (``t="e"``).
+
+    Both libraries read the former as blank, python-calamine also the latter, so the
+    package is scanned directly; sheets with neither are skipped after a byte search.
     """
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as package:
-        for name, part in _sheet_parts(package).items():
-            try:
-                data = package.read(part)
-            except KeyError:
-                continue
-            if b"<f" not in data and b":f" not in data:
-                continue
-            cells = _formula_cells(data)
-            if cells:
-                found[name] = cells
+    found: dict[str, SpecialCells] = {}
+    try:
+        with zipfile.ZipFile(path) as package:
+            for name, part in _sheet_parts(package).items():
+                try:
+                    data = package.read(part)
+                except KeyError:
+                    continue
+                if b"<f" not in data and b":f" not in data and b't="e"' not in data:
+                    continue
+                cells = _special_cells(data)
+                if cells.formulas or cells.errors:
+                    found[name] = cells
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError):
+        raise InputError("工作簿已损坏，无法读取", file=path) from None
     return found
 
 
@@ -157,19 +174,27 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _formula_cells(data: bytes) -> dict[tuple[int, int], str]:
-    cells = {}
+def _special_cells(data: bytes) -> SpecialCells:
+    found = SpecialCells()
     for cell in ElementTree.fromstring(data).iter(f"{_NS_MAIN}c"):
+        pos = _position(cell.get("r", ""))
+        if pos is None:
+            continue
         formula = cell.find(f"{_NS_MAIN}f")
-        if formula is None:
-            continue
         value = cell.find(f"{_NS_MAIN}v")
-        if value is not None and (value.text or cell.get("t") == "str"):
-            continue
-        match = _CELL_REF.match(cell.get("r", ""))
-        if match:
-            col = 0
-            for letter in match.group(1):
-                col = col * 26 + ord(letter) - 64
-            cells[(int(match.group(2)), col)] = "=" + (formula.text or "")
-    return cells
+        if cell.get("t") == "e" and value is not None and value.text:
+            found.errors[pos] = value.text
+        elif formula is not None and (value is None or not (value.text or cell.get("t") == "str")):
+            found.formulas[pos] = "=" + (formula.text or "")
+    return found
+
+
+def _position(ref: str) -> Pos | None:
+    """``"E10"`` → ``(10, 5)``."""
+    match = _CELL_REF.match(ref)
+    if not match:
+        return None
+    col = 0
+    for letter in match.group(1):
+        col = col * 26 + ord(letter) - 64
+    return (int(match.group(2)), col)

@@ -36,6 +36,8 @@ _LOSSY = [
     ("xl/model/", "数据模型"),
     ("xl/drawings/drawing", "图形、文本框等绘图对象"),  # not vmlDrawing: comment boxes
 ]
+# a drawing part that holds any of these draws something openpyxl may not keep
+_ANCHORS = (b"twoCellAnchor", b"oneCellAnchor", b"absoluteAnchor")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Target:
 def lossy_parts(path: Path) -> list[str]:
     """Chinese names of the workbook parts an openpyxl round trip would lose or alter."""
     with zipfile.ZipFile(path) as package:
-        names = package.namelist()
+        names = [name for name in package.namelist() if not _empty_drawing(package, name)]
     found: list[str] = []
     for prefix, label in _LOSSY:
         if any(name.startswith(prefix) for name in names) and label not in found:
@@ -59,6 +61,13 @@ def lossy_parts(path: Path) -> list[str]:
     if path.suffix.lower() == ".xlsm" or "xl/vbaProject.bin" in names:
         found.append("宏（VBA）文件格式（副本保留宏，但不在原文件上修改）")
     return found
+
+
+def _empty_drawing(package: zipfile.ZipFile, name: str) -> bool:
+    """A drawing part without any anchored object (LibreOffice writes one per sheet)."""
+    if not (name.startswith("xl/drawings/drawing") and name.endswith(".xml")):
+        return False
+    return not any(anchor in package.read(name) for anchor in _ANCHORS)
 
 
 def lock_file(path: Path) -> Path:

@@ -94,29 +94,34 @@ def _select_only(book: Workbook, sheet: Worksheet) -> None:
     book.active = book.index(sheet)
 
 
+def _text(value: object) -> str:
+    """A record cell as plain text: LibreOffice and WPS save mixed-script text as rich text."""
+    return "" if value is None else str(value)
+
+
 def clear_marks(book: Workbook) -> int:
     """Undo a previous marking; returns the number of cells restored (0 if none)."""
     if MARK_SHEET not in book.sheetnames:
         return 0
     record = book[MARK_SHEET]
-    rows = list(record.iter_rows(values_only=True))
-    header = rows[0] if rows else ()
+    rows = [[_text(value) for value in row] for row in record.iter_rows(values_only=True)]
+    header = rows[0] if rows else []
     restored = 0
-    for sheet_name, address, data in rows[1:]:
+    for sheet_name, address, data, *_ in rows[1:]:
         if sheet_name not in book.sheetnames or not address or not data:
             continue
-        cell = book[str(sheet_name)][str(address)]
-        original = json.loads(str(data))
+        cell = book[sheet_name][address]
+        original = json.loads(data)
         styles.restore_fill(cell, original["fill"])
         styles.restore_font(cell, original["font"])
         comment = original.get("comment")
         cell.comment = None if comment is None else Comment(comment["text"], comment["author"])
         restored += 1
-    results = header[1] if len(header) > 1 else None
+    results = header[1] if len(header) > 1 else ""
     if results and results in book.sheetnames:
-        del book[str(results)]
+        del book[results]
     del book[MARK_SHEET]
-    active = int(header[2]) if len(header) > 2 and str(header[2]).isdigit() else 0
+    active = int(header[2]) if len(header) > 2 and header[2].isdigit() else 0
     visible = [s for s in book.worksheets if s.sheet_state == "visible"]
     if visible:
         _select_only(book, book.worksheets[min(active, len(book.worksheets) - 1)])

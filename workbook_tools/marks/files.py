@@ -42,7 +42,11 @@ def mark_file(
     if result is None:
         result = check_workbook(read_workbook(source, set_id=set_id))
     target = resolve_target(source, output, in_place, MARKED_SUFFIX)
-    overwrite = force or (output is None and _is_default(source, target.path, MARKED_SUFFIX))
+    overwrite = (
+        force
+        or target.in_place
+        or (output is None and _is_default(source, target.path, MARKED_SUFFIX))
+    )
     book = open_for_edit(source)
     summary = mark_workbook(book, result, datetime.now())
     path = save_workbook(book, source, target, overwrite=overwrite)

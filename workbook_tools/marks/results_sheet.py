@@ -45,13 +45,13 @@ def write_results_sheet(book: Workbook, result: CheckResult, checked_at: datetim
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(col)].width = width
-    numbers = {t.id: t.number for t in result.spec.tables}
+    labels = {t.id: t.label for t in result.spec.tables}
     for index, finding in enumerate(result.findings, start=1):
         row = HEADER_ROW + index
         values = [
             index,
             SEVERITY_NAMES[finding.severity],
-            f"表{numbers.get(finding.table, '')}",
+            labels.get(finding.table, ""),
             f"{finding.sheet}!{finding.cell}",
             finding.message,
             _value(finding.expected),

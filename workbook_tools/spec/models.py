@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount"]
+ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount", "text"]
 TableLayout = Literal["code", "project", "fixed", "two_panel"]
 CodeScheme = Literal["function", "economic"]
 Severity = Literal["error", "warning", "hint"]
@@ -33,6 +33,7 @@ class ColumnSpec(Strict):
     number: int | None = Field(default=None, description="the ※ column number")
     panel: Literal["left", "right"] | None = None
     derived: bool = False
+    input: bool = Field(default=False, description="always entered by staff, even on derived lines")
     width: float = 12
 
     @property
@@ -51,7 +52,7 @@ class LineSpec(Strict):
 
 
 class TableSpec(Strict):
-    id: str = Field(pattern=r"^t\d+$")
+    id: str = Field(pattern=r"^[ts]\d+$")
     number: int
     title: str
     title_variants: list[str] = Field(default_factory=list)
@@ -68,6 +69,19 @@ class TableSpec(Strict):
     empty_remark: str | None = Field(default=None, description="为空表 sentence; {unit} {year}")
     may_be_empty: bool = False
     landscape: bool = True
+    short: str | None = Field(default=None, description="name in messages; default 表<number>")
+    publish: bool = Field(default=True, description="part of the published disclosure")
+    required: bool = Field(default=True, description="reading fails when the table is missing")
+    sheet: str | None = Field(default=None, description="template sheet; default 表<number>")
+
+    @property
+    def label(self) -> str:
+        """How messages name the table: ``表2``, or ``short`` for supplementary tables."""
+        return self.short or f"表{self.number}"
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or f"表{self.number}"
 
     def column(self, key: str) -> ColumnSpec:
         for column in self.columns:
@@ -107,13 +121,13 @@ class TableSpec(Strict):
 
 # A reference names amounts: "t1!line=gp_own:income", "t2!total:gp", "t6!code=30108:total".
 # Per-code relations name a table and its columns instead.
-REF_PATTERN = re.compile(r"^(t\d+)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$")
+REF_PATTERN = re.compile(r"^([ts]\d+)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$")
 
 
 class Side(Strict):
     """One side of a per-code relation: the sum of ``columns`` of ``table`` for a code."""
 
-    table: str = Field(pattern=r"^t\d+$")
+    table: str = Field(pattern=r"^[ts]\d+$")
     columns: list[str] = Field(min_length=1)
     rows: Literal["codes", "classes", "panel"] = "codes"
 
@@ -131,7 +145,7 @@ class RelationSpec(Strict):
         "refs",  # Σ left refs op Σ right refs
         "empty_remark",  # empty table ⇔ 为空表 remark
     ]
-    table: str | None = Field(default=None, pattern=r"^t\d+$")
+    table: str | None = Field(default=None, pattern=r"^[ts]\d+$")
     total: str | None = None
     parts: list[str] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
@@ -141,6 +155,12 @@ class RelationSpec(Strict):
     severity: Severity = "error"
     levels: list[Literal["lei", "kuan", "xiang", "total"]] = Field(
         default_factory=lambda: ["lei", "kuan", "xiang", "total"]
+    )
+    codes: Literal["both", "left"] = Field(
+        default="both", description="per_code: the codes of both sides, or of the left only"
+    )
+    optional_left: bool = Field(
+        default=False, description="a blank left side means 'not given' (supplements): no finding"
     )
     title: str = Field(description="Chinese: what the rule checks")
     title_en: str
@@ -164,6 +184,17 @@ class RelationSpec(Strict):
                     if not REF_PATTERN.match(ref):
                         raise ValueError(f"{self.id}: bad reference {ref!r}")
         return self
+
+
+def relation_tables(relation: RelationSpec) -> set[str]:
+    """Every table a relation reads."""
+    tables = {relation.table} if relation.table else set()
+    for side in (relation.left, relation.right):
+        if isinstance(side, Side):
+            tables.add(side.table)
+        elif isinstance(side, list):
+            tables.update(ref.split("!", 1)[0] for ref in side)
+    return tables
 
 
 class CodeName(Strict):

@@ -1,0 +1,140 @@
+"""A real spreadsheet program reads the marked workbook: LibreOffice prints it and saves it.
+
+Skipped where LibreOffice (``soffice``) is not installed; CI installs it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from copy import copy
+from pathlib import Path
+from xml.etree.ElementTree import tostring
+
+import openpyxl
+import pytest
+
+from tests.conftest import EXAMPLES
+from workbook_tools.cli import main
+from workbook_tools.marks.apply import AUTHOR, MARK_SHEET
+from workbook_tools.marks.files import clear_file, mark_file
+from workbook_tools.marks.results_sheet import RESULT_SHEET
+
+SOFFICE = shutil.which("soffice")
+NAME = "changji-2024"
+
+
+def _convert(folder: Path, fmt: str, *sources: Path) -> None:
+    """``soffice --convert-to`` with a private profile, so parallel runs do not clash."""
+    assert SOFFICE is not None
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(folder / "out"),
+        *map(str, sources),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the example, its marked copy, and both as PDF and LibreOffice xlsx."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice（soffice）未安装")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    source = folder / f"{NAME}.xlsx"
+    shutil.copyfile(EXAMPLES / source.name, source)
+    _, summary, report = mark_file(source)
+    assert summary.marked_cells == 29
+    _convert(folder, "pdf", source, report.path)
+    _convert(folder, "xlsx", report.path)
+    return folder
+
+
+def _pages(pdf: Path) -> int:
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page\b", data))
+
+
+def test_marked_workbook_prints(converted: Path) -> None:
+    marked = converted / "out" / f"{NAME}.已校验.pdf"
+    original = converted / "out" / f"{NAME}.pdf"
+    assert _pages(original) >= 11  # every table on its own page at least
+    assert _pages(marked) > _pages(original)  # plus the findings sheet
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(marked), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        first = text.split("\f")[0]
+        assert "校验结果" in first and re.search(r"警告\s*29\s*条", first)
+        assert "表2!E14" in text
+        assert "标注记录" not in text and '"fill"' not in text  # the record is never printed
+
+
+def _comments(book: openpyxl.Workbook) -> dict[tuple[str, str], str]:
+    return {
+        (ws.title, cell.coordinate): cell.comment.text
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.comment is not None
+    }
+
+
+def test_notes_survive_libreoffice(converted: Path) -> None:
+    ours = openpyxl.load_workbook(converted / f"{NAME}.已校验.xlsx")
+    theirs = openpyxl.load_workbook(converted / "out" / f"{NAME}.已校验.xlsx")
+    assert theirs.sheetnames == ours.sheetnames
+    notes = _comments(ours)
+    assert len(notes) == 29
+    assert {c.comment.author for ws in ours for row in ws.iter_rows() for c in row if c.comment} == {
+        AUTHOR
+    }
+    assert _comments(theirs) == notes
+    e14 = theirs["表2"]["E14"]
+    assert "90.23" in e14.comment.text and "90.22" in e14.comment.text
+    assert e14.fill.fgColor.rgb == "FFFFE699"
+    assert theirs.active.title == RESULT_SHEET
+    assert theirs[MARK_SHEET].sheet_state != "visible"
+
+
+def test_clear_after_libreoffice_saved_the_marks(
+    converted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LibreOffice rewrites the record (rich text, empty drawings); clearing still works."""
+    path = converted / "saved-by-libreoffice.xlsx"
+    shutil.copyfile(converted / "out" / f"{NAME}.已校验.xlsx", path)
+    assert main(["clear", str(path), "--in-place"]) == 0
+    assert "已清除 29 个单元格的标注" in capsys.readouterr().err
+    original = openpyxl.load_workbook(EXAMPLES / f"{NAME}.xlsx")
+    cleared = openpyxl.load_workbook(path)
+    assert cleared.sheetnames == original.sheetnames
+    assert _comments(cleared) == {}
+    marked = openpyxl.load_workbook(converted / f"{NAME}.已校验.xlsx")
+    keys = [(str(s), str(c)) for s, c, _ in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert len(keys) == 29
+    for sheet, address in keys:
+        before, after = original[sheet][address], cleared[sheet][address]
+        assert tostring(copy(after.fill).to_tree()) == tostring(copy(before.fill).to_tree())
+        assert after.font.b == before.font.b
+
+
+def test_libreoffice_copy_clears_to_a_copy_without_loss_warnings(converted: Path) -> None:
+    restored, report = clear_file(converted / "out" / f"{NAME}.已校验.xlsx", force=True)
+    assert (restored, report.lost) == (29, [])

@@ -1,0 +1,27 @@
+"""情况说明: compute the figures the text speaks of, write a draft, check a written text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbook_tools.io.model import WorkbookData
+
+
+def write_draft(data: WorkbookData, output: Path, fmt: str = "docx") -> Path:
+    """Write the 第三部分 draft for ``data`` to ``output`` (Word, or Markdown with ``md``)."""
+    from workbook_tools.io.atomic import atomic_write
+    from workbook_tools.narrative.draft import build_draft
+    from workbook_tools.narrative.figures import compute_figures
+    from workbook_tools.narrative.render import render_docx, render_markdown
+
+    paragraphs, _ = build_draft(compute_figures(data))
+    title = f"{data.year}年{data.unit}部门预算情况说明"
+    if fmt == "md":
+        text = render_markdown(paragraphs)
+        return atomic_write(
+            output, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=True
+        )
+    return atomic_write(output, lambda tmp: render_docx(paragraphs, tmp, title), overwrite=True)
+
+
+__all__ = ["write_draft"]

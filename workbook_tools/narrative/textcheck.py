@@ -1,0 +1,383 @@
+"""Checking a staff-written 情况说明 against the tables.
+
+The text is cut into sentences (PDF line breaks inside a sentence are joined), each sentence
+into clauses. In a clause, every figure — ``X 万元``, ``占 Y%``, ``增加/减少 W 万元``,
+``增长/下降 Z%`` — belongs to the last subject named before it (``一般公共预算``,
+``一般公共服务支出（类）``, ``基本支出`` …), resolved within the section (一 … 十二) it stands
+in. Each figure is recomputed from ``Figures`` and reported when it disagrees: an error when
+no rounding can explain it, a warning when it is only a rounding question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from workbook_tools.checks.context import money
+from workbook_tools.checks.findings import CellRef, Finding, Severity
+from workbook_tools.errors import InputError
+from workbook_tools.narrative import arithmetic
+from workbook_tools.narrative.figures import Figure, Figures
+
+SHEET = "情况说明"
+_SECTIONS = ["十二", "十一", "十", "九", "八", "七", "六", "五", "四", "三", "二", "一"]
+_HEADING = re.compile(r"^#*\s*(?:\*\*)?\s*(十[一二]?|[一二三四五六七八九])\s*[、.．]")
+_SUBHEADING = re.compile(r"^#*\s*(?:\*\*)?\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]")
+_TAGS = re.compile(r"<[^>]+>|\*\*|^#+\s*")
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_TOKEN = re.compile(
+    rf"(?P<dir>增加|减少)\s*(?P<delta>{_NUMBER})\s*万元"
+    rf"|(?P<trend>增长|下降)\s*(?P<rate>-?\d+(?:\.\d+)?)\s*%"
+    rf"|占\s*(?P<share>\d+(?:\.\d+)?)\s*%"
+    rf"|(?P<value>{_NUMBER})\s*(?P<unit>万元|元|平方米|辆|台|套|个)(?!以上)"
+)
+_ITEM = re.compile(
+    r"^(?:\d+[、.．](?!\d)|[（(](?:[一二三四五六七八九十]+|\d+)[)）]|[^，。：:,]{2,12}[：:])"
+)
+
+
+@dataclass
+class Sentence:
+    text: str  # as written (normalised, spaces kept)
+    section: str
+    number: int
+
+
+@dataclass
+class TextCheck:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    unrecognised: int = 0
+    # every share, change and rate read, as (figure key, "share"|"change"|"growth", text)
+    recognised: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def read_text(path: Path) -> str:
+    """The text of a .docx or .txt/.md file."""
+    if not path.exists():
+        raise InputError("文件不存在", file=path)
+    if path.suffix.lower() == ".docx":
+        from docx import Document
+
+        try:
+            return "\n".join(p.text for p in Document(str(path)).paragraphs)
+        except Exception as exc:  # python-docx raises assorted errors for broken packages
+            raise InputError(f"无法读取 Word 文件（{type(exc).__name__}）", file=path) from None
+    if path.suffix.lower() == ".doc":
+        raise InputError("不支持 .doc 格式，请另存为 .docx 或 .txt 后再试", file=path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return path.read_text(encoding="gb18030")
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with the section they stand in; tables (tab-separated lines) are skipped."""
+    found: list[Sentence] = []
+    section, buffer = "", ""
+
+    def flush() -> None:
+        nonlocal buffer
+        for part in re.split(r"(?<=[。])", buffer):
+            if part.strip():
+                found.append(Sentence(part.strip(), section, len(found) + 1))
+        buffer = ""
+
+    for raw in text.splitlines():
+        line = _TAGS.sub("", unicodedata.normalize("NFKC", raw).strip()).strip()
+        if not line or "\t" in raw:
+            continue
+        heading = _HEADING.match(raw.strip().lstrip("#* ")) or _HEADING.match(line)
+        if heading and "。" not in line:
+            flush()
+            section = heading.group(1)
+            continue
+        if _SUBHEADING.match(line) and "。" not in line and "：" not in line and ":" not in line:
+            flush()
+            continue
+        if _ITEM.match(line):
+            flush()  # an enumerated item or a "label：" line starts a new sentence
+        buffer += line
+    flush()
+    return found
+
+
+class _Subjects:
+    """The subjects of one section, longest first, each with its figures by unit."""
+
+    def __init__(self, figures: Figures, section: str) -> None:
+        table: dict[str, list[Figure]] = {}
+        for figure in figures.by_key.values():
+            if section != figure.section and section not in figure.also_in:
+                continue
+            for name in (figure.subject, *figure.aliases):
+                table.setdefault(norm(name), []).append(figure)
+        self.names = sorted(table, key=len, reverse=True)
+        self.table = table
+        self.pattern = (
+            re.compile("|".join(re.escape(n) for n in self.names)) if self.names else None
+        )
+
+    def mentions(self, text: str) -> list[tuple[int, list[Figure]]]:
+        if self.pattern is None:
+            return []
+        return [(m.start(), self.table[m.group(0)]) for m in self.pattern.finditer(text)]
+
+
+class TextChecker:
+    def __init__(self, figures: Figures) -> None:
+        self.figures = figures
+        self.subjects = {section: _Subjects(figures, section) for section in _SECTIONS}
+        self.result = TextCheck()
+        self.project: Figure | None = None
+
+    def check(self, text: str) -> TextCheck:
+        for sentence in sentences(text):
+            self._sentence(sentence)
+        return self.result
+
+    # -- sentences -----------------------------------------------------------------------
+    def _sentence(self, sentence: Sentence) -> None:
+        compact = norm(sentence.text)
+        if sentence.section == "七" and compact.startswith("项目名称"):
+            self.project = self._project(compact.split(":", 1)[-1])
+            return
+        if "为空表" in compact and sentence.section in ("八", "九"):
+            self._empty_claim(sentence, compact)
+        for clause in _clauses(compact):
+            self._clause(sentence, clause)
+
+    def _clause(self, sentence: Sentence, clause: str) -> None:
+        subjects = self.subjects.get(sentence.section)
+        mentions = subjects.mentions(clause) if subjects else []
+        if sentence.section == "七" and self.project is not None and "预算安排规模" in clause:
+            mentions.append((clause.index("预算安排规模"), [self.project]))
+        tokens = list(_TOKEN.finditer(clause))
+        change: Decimal | None = None
+        for token in tokens:
+            candidates = [figures for at, figures in mentions if at < token.start()]
+            unit = token.group("unit") or "万元"
+            figure = (
+                self._pick(candidates[-1], "万元" if unit == "元" else unit) if candidates else None
+            )
+            if figure is None:
+                self.result.unrecognised += 1
+                continue
+            self.result.checked += 1
+            if token.group("unit"):
+                self._amount(sentence, figure, _decimal(token.group("value")), unit)
+            elif token.group("share"):
+                self._record(figure, "share", token.group("share"))
+                self._share(sentence, figure, _decimal(token.group("share")))
+            elif token.group("dir"):
+                sign = "+" if token.group("dir") == "增加" else "-"
+                self._record(figure, "change", sign + token.group("delta"))
+                change = _decimal(sign + token.group("delta"))
+                self._change(sentence, figure, change)
+            else:
+                sign = "+" if token.group("trend") == "增长" else "-"
+                self._record(figure, "growth", sign + token.group("rate").lstrip("-"))
+                rate = _decimal(token.group("rate")) * (1 if sign == "+" else -1)
+                self._growth(sentence, figure, rate, change)
+
+    def _record(self, figure: Figure, kind: str, text: str) -> None:
+        self.result.recognised.append((figure.key, kind, text))
+
+    # -- figures -------------------------------------------------------------------------
+    def _pick(self, figures: list[Figure], unit: str = "万元") -> Figure | None:
+        return next((figure for figure in figures if figure.unit == unit), None)
+
+    def _amount(self, sentence: Sentence, figure: Figure, value: Decimal, unit: str) -> None:
+        if unit == "元" and figure.unit == "万元" and value / 10000 == figure.amount:
+            what = f"{figure.subject}的单位写成了“元”，应为 {money(figure.amount)} 万元"
+            self._report(sentence, figure, "n.unit", "error", what, figure.amount, value, None)
+            return
+        if value != figure.amount:
+            what = f"{figure.subject}应为 {_show(figure)}，文中写的是 {value} {unit}"
+            self._report(
+                sentence,
+                figure,
+                "n.amount",
+                "error",
+                what,
+                figure.amount,
+                value,
+                value - figure.amount,
+            )
+
+    def _share(self, sentence: Sentence, figure: Figure, value: Decimal) -> None:
+        if figure.whole is None:
+            return
+        expected = arithmetic.share(figure.amount, figure.whole)
+        if value == expected:
+            return
+        low, high = arithmetic.share_range(figure.amount, figure.whole)
+        severity: Severity = "warning" if low <= value <= high else "error"
+        self._report(
+            sentence,
+            figure,
+            "n.share",
+            severity,
+            f"{figure.subject}占比应为 {expected}%（{money(figure.amount)} ÷ {money(figure.whole)}），"
+            f"文中为 {value}%" + ("，属于四舍五入差异" if severity == "warning" else ""),
+            expected,
+            value,
+            value - expected,
+        )
+
+    def _change(self, sentence: Sentence, figure: Figure, value: Decimal) -> None:
+        if figure.change is None:
+            return  # last year not entered: the change is checked against its rate instead
+        if value == figure.change:
+            return
+        if (
+            value != 0
+            and figure.change != 0
+            and (value > 0) != (figure.change > 0)
+            and abs(value) == abs(figure.change)
+        ):
+            self._report(
+                sentence,
+                figure,
+                "n.direction",
+                "error",
+                f"{figure.subject}比上年应为{'增加' if figure.change > 0 else '减少'} {money(abs(figure.change))} 万元，"
+                "文中增减方向写反了",
+                figure.change,
+                value,
+                value - figure.change,
+            )
+            return
+        self._report(
+            sentence,
+            figure,
+            "n.change",
+            "error",
+            f"{figure.subject}比上年增减额应为 {money(figure.change)} 万元（{money(figure.amount)} − 上年 "
+            f"{money(figure.last or Decimal(0))}），文中为 {money(value)} 万元",
+            figure.change,
+            value,
+            value - figure.change,
+        )
+
+    def _growth(
+        self, sentence: Sentence, figure: Figure, value: Decimal, change: Decimal | None
+    ) -> None:
+        if figure.last is not None:
+            expected = arithmetic.growth(figure.amount, figure.last)
+            low, high = arithmetic.growth_range(figure.amount, figure.last)
+            basis = f"（{money(figure.amount)} 比上年 {money(figure.last)}）"
+        elif change is not None:
+            last = figure.amount - change
+            expected = arithmetic.growth(figure.amount, last)
+            low, high = arithmetic.growth_range_from_change(figure.amount, change)
+            basis = f"（按文中增减额 {money(change)} 万元推算上年为 {money(last)} 万元）"
+        else:
+            return
+        if value == expected:
+            return
+        if (value >= 0) != (expected >= 0) and abs(value) == abs(expected):
+            self._report(
+                sentence,
+                figure,
+                "n.direction",
+                "error",
+                f"{figure.subject}应为{'增长' if expected >= 0 else '下降'} {abs(expected)}%{basis}，文中增减方向写反了",
+                expected,
+                value,
+                value - expected,
+            )
+            return
+        severity: Severity = "warning" if low <= value <= high else "error"
+        self._report(
+            sentence,
+            figure,
+            "n.growth",
+            severity,
+            f"{figure.subject}增长率应为 {expected}%{basis}，文中为 {value}%"
+            + ("，属于四舍五入差异" if severity == "warning" else ""),
+            expected,
+            value,
+            value - expected,
+        )
+
+    def _empty_claim(self, sentence: Sentence, compact: str) -> None:
+        table_id = "t8" if sentence.section == "八" else "t9"
+        self.result.checked += 1
+        if table_id not in self.figures.empty_tables:
+            figure = self.figures.by_key[f"{table_id}_total"]
+            self._report(
+                sentence,
+                figure,
+                "n.empty_table",
+                "error",
+                f"文中说{figure.subject}为空表，但表中有 {money(figure.amount)} 万元",
+                "（有数据）",
+                "为空表",
+                None,
+            )
+
+    def _project(self, name: str) -> Figure | None:
+        wanted = norm(name)
+        for figure in self.figures.group("t7_projects"):
+            if norm(figure.subject) == wanted:
+                return figure
+        for figure in self.figures.group("t7_projects"):
+            if wanted and (wanted in norm(figure.subject) or norm(figure.subject) in wanted):
+                return figure
+        return None
+
+    def _report(
+        self,
+        sentence: Sentence,
+        figure: Figure,
+        rule: str,
+        severity: Severity,
+        what: str,
+        expected: Decimal | str,
+        actual: Decimal | str,
+        difference: Decimal | None,
+    ) -> None:
+        quoted = sentence.text if len(sentence.text) <= 120 else sentence.text[:117] + "…"
+        self.result.findings.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                table="narrative",
+                sheet=SHEET,
+                cell=f"第{sentence.number}句",
+                message=f"{what}。原句：“{quoted}”",
+                cells=list(figure.cells) or [CellRef(SHEET, f"第{sentence.number}句")],
+                expected=expected,
+                actual=actual,
+                difference=difference,
+            )
+        )
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses a figure's subject carries over: split at ；。 but keep ，-joined figures."""
+    return [part for part in re.split(r"[；;。]", text) if part]
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _show(figure: Figure) -> str:
+    return (
+        f"{money(figure.amount)} 万元"
+        if figure.unit == "万元"
+        else f"{figure.amount} {figure.unit}"
+    )
+
+
+def check_text(text: str, figures: Figures) -> TextCheck:
+    return TextChecker(figures).check(text)
