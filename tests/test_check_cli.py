@@ -63,7 +63,19 @@ def test_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_set_override(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(EXAMPLES / "kashgar-2024.xlsx"), "--set", "budget-2025", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "check",
+                str(EXAMPLES / "kashgar-2024.xlsx"),
+                "--set",
+                "budget-2025",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["set"] == "budget-2025"
 
 

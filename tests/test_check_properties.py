@@ -18,7 +18,7 @@ BASE = {name: read_workbook(EXAMPLES / name) for name in ("changji-2024.xlsx", "
 
 amounts = st.one_of(
     st.none(),
-    st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False),
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False),
     st.sampled_from([Decimal(0), Decimal("0.01"), Decimal("-0.01"), Decimal("1e7")]),
 )
 kinds = st.sampled_from(["total", "lei", "kuan", "xiang", "project", "unit", "line", "unknown"])
@@ -61,7 +61,9 @@ def test_any_edit_is_checked_without_exception(name: str, changes: list[tuple]) 
         if action == "amount":
             row.values[key] = Amount(amount, row.cell(key) or "Z99")
         elif action == "problem":
-            row.values[key] = Amount(None, row.cell(key) or "Z99", text="约", problem="not_a_number")
+            row.values[key] = Amount(
+                None, row.cell(key) or "Z99", text="约", problem="not_a_number"
+            )
         elif action == "kind":
             row.kind = kind
         elif action == "code":

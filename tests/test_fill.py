@@ -60,7 +60,9 @@ def test_complete_workbook_needs_no_fill_and_tails_are_not_conflicts() -> None:
     assert plan_fill(data, load_spec(data.set_id)) == []
 
 
-def test_conflict_is_reported_and_kept_unless_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_conflict_is_reported_and_kept_unless_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = openpyxl.load_workbook(EXAMPLES / "kashgar-2024.xlsx")
     book["表3"]["E12"] = 250
     source = tmp_path / "k.xlsx"

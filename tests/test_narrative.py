@@ -348,7 +348,9 @@ def test_draft_without_the_supplement_sheet_asks_for_the_missing_figures() -> No
     data.tables.pop("s1")
     data.tables.pop("s2")
     paragraphs, _ = build_draft(compute_figures(data))
-    income = next(p for p in paragraphs if p.text.startswith("一般公共预算 415.89 万元，占 100.00%"))
+    income = next(
+        p for p in paragraphs if p.text.startswith("一般公共预算 415.89 万元，占 100.00%")
+    )
     assert ("【请填写】", True) in income.runs and (PLACEHOLDER_REASON, True) in income.runs
     procurement = next(p for p in paragraphs if "政府采购预算" in p.text and p.kind == "text")
     assert [t for t, highlighted in procurement.runs if highlighted] == ["【请填写】"] * 4

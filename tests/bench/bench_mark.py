@@ -31,7 +31,9 @@ def main() -> None:
             clear = median_ms(
                 lambda m=marked: clear_file(m, output=Path(tmp) / "c.xlsx", force=True), 10
             )
-            fill = median_ms(lambda s=source: fill_file(s, output=Path(tmp) / "f.xlsx", force=True), 10)
+            fill = median_ms(
+                lambda s=source: fill_file(s, output=Path(tmp) / "f.xlsx", force=True), 10
+            )
             print(f"{name:28} {mark:9.0f} {clear:9.0f} {fill:9.0f}")
 
 

@@ -61,3 +61,12 @@ def _json_value(value: Decimal | str | None) -> str | None:
 
 def summarise(findings: list[Finding]) -> dict[str, int]:
     return {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITIES}
+
+
+def summary_line(findings: list[Finding]) -> str:
+    """``共 29 条：错误 0 条，警告 29 条，提示 0 条。``"""
+    counts = summarise(findings)
+    return (
+        f"共 {len(findings)} 条：错误 {counts['error']} 条，"
+        f"警告 {counts['warning']} 条，提示 {counts['hint']} 条。"
+    )

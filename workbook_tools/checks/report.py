@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbook_tools.checks import CheckResult
-from workbook_tools.checks.findings import SEVERITY_NAMES
+from workbook_tools.checks.findings import SEVERITY_NAMES, summary_line
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:
@@ -45,11 +45,7 @@ def to_text(result: CheckResult) -> str:
                 lines.append(f"      涉及单元格：{shown}")
             lines.append(f"      规则 {f.rule}")
         lines.append("")
-    summary = result.summary
     if not result.findings:
         lines.append("未发现问题。")
-    lines.append(
-        f"共 {len(result.findings)} 条：错误 {summary['error']} 条，"
-        f"警告 {summary['warning']} 条，提示 {summary['hint']} 条。"
-    )
+    lines.append(summary_line(result.findings))
     return "\n".join(lines)

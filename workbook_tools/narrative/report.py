@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook_tools.checks.findings import SEVERITY_NAMES, summarise
+from workbook_tools.checks.findings import SEVERITY_NAMES, summarise, summary_line
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.narrative.textcheck import TextCheck
 
@@ -36,11 +36,7 @@ def to_text(check: TextCheck, data: WorkbookData, text_file: str) -> str:
         if refs:
             lines.append(f"      对应表中单元格：{refs}")
         lines.append(f"      规则 {finding.rule}")
-    summary = summarise(check.findings)
     if not check.findings:
         lines.append("文中数字与表格一致。")
-    lines.append(
-        f"共 {len(check.findings)} 条：错误 {summary['error']} 条，警告 {summary['warning']} 条，"
-        f"提示 {summary['hint']} 条。"
-    )
+    lines.append(summary_line(check.findings))
     return "\n".join(lines)
