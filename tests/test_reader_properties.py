@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openpyxl.workbook.workbook import Workbook
 
 from examples.build import load_example
 from tests.conftest import EXAMPLES
@@ -105,7 +106,7 @@ sheets = st.dictionaries(positions, cell_values, max_size=40)
 
 def _fill(sheet: Any, cells: dict[tuple[int, int], object]) -> None:
     for (row, col), value in cells.items():
-        sheet.cell(row, col, value)
+        sheet.cell(row, col).value = value  # also None: cell(row, col, None) would not clear
 
 
 def _outcome(path: Path, engine: str) -> dict[str, Any] | str:
@@ -170,7 +171,7 @@ def test_damaged_example_raises_only_input_error(
     table: int, cells: dict[tuple[int, int], object]
 ) -> None:
     """The changji workbook with random cells of one table overwritten or cleared."""
-    book = openpyxl.load_workbook(EXAMPLES / "changji-2024.xlsx")
+    book = _changji_book()
     sheet = book[f"表{table}"]
     merged = {
         (r, c)
@@ -179,8 +180,18 @@ def test_damaged_example_raises_only_input_error(
         for c in range(rng.min_col, rng.max_col + 1)
         if (r, c) != (rng.min_row, rng.min_col)
     }
-    _fill(sheet, {pos: value for pos, value in cells.items() if pos not in merged})
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "改坏.xlsx"
-        book.save(path)
-        _assert_reads_or_rejects(path)
+    cells = {pos: value for pos, value in cells.items() if pos not in merged}
+    original = {pos: sheet.cell(*pos).value for pos in cells}
+    _fill(sheet, cells)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "改坏.xlsx"
+            book.save(path)
+            _assert_reads_or_rejects(path)
+    finally:
+        _fill(sheet, original)  # the book is shared by all examples
+
+
+@cache
+def _changji_book() -> Workbook:
+    return openpyxl.load_workbook(EXAMPLES / "changji-2024.xlsx")
