@@ -103,9 +103,9 @@ def test_notes_survive_libreoffice(converted: Path) -> None:
     assert theirs.sheetnames == ours.sheetnames
     notes = _comments(ours)
     assert len(notes) == 29
-    assert {c.comment.author for ws in ours for row in ws.iter_rows() for c in row if c.comment} == {
-        AUTHOR
-    }
+    assert {
+        c.comment.author for ws in ours for row in ws.iter_rows() for c in row if c.comment
+    } == {AUTHOR}
     assert _comments(theirs) == notes
     e14 = theirs["表2"]["E14"]
     assert "90.23" in e14.comment.text and "90.22" in e14.comment.text
@@ -127,7 +127,9 @@ def test_clear_after_libreoffice_saved_the_marks(
     assert cleared.sheetnames == original.sheetnames
     assert _comments(cleared) == {}
     marked = openpyxl.load_workbook(converted / f"{NAME}.已校验.xlsx")
-    keys = [(str(s), str(c)) for s, c, _ in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)]
+    keys = [
+        (str(s), str(c)) for s, c, _ in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)
+    ]
     assert len(keys) == 29
     for sheet, address in keys:
         before, after = original[sheet][address], cleared[sheet][address]
