@@ -49,8 +49,10 @@ Private Sub RunAction(action As String, folder As String)
 End Sub
 
 Private Function HasWorkbook() As Boolean
-    HasWorkbook = Not (ActiveWorkbook Is Nothing)
-    If Not HasWorkbook Then MsgBox Zh(TXT_NO_WORKBOOK), vbExclamation, Zh(TXT_TITLE)
+    Dim found As Boolean
+    found = Not (ActiveWorkbook Is Nothing)
+    If Not found Then MsgBox Zh(TXT_NO_WORKBOOK), vbExclamation, Zh(TXT_TITLE)
+    HasWorkbook = found
 End Function
 
 Private Function PickFolder() As String
@@ -68,8 +70,9 @@ End Function
 
 ' "39044 31639" -> the text of those Unicode code points.
 Private Function Zh(codes As String) As String
-    Dim code As Variant
+    Dim code As Variant, decoded As String
     For Each code In Split(codes, " ")
-        Zh = Zh & ChrW(CLng(code))
+        decoded = decoded & ChrW(CLng(code))
     Next code
+    Zh = decoded
 End Function

@@ -438,6 +438,30 @@ class FakeRange:
             for row, col in self._cells():
                 self._write(row, col, value)
 
+    @property
+    def row(self) -> int:
+        self._record("get row")
+        return self.areas[0][0]
+
+    def end(self, direction: str) -> FakeRange:
+        """Ctrl+Up (the only direction used): the next cell up at the edge of a block."""
+        self._record("end")
+        assert direction == "up"
+        row, col = self.areas[0][:2]
+
+        def filled(r: int) -> bool:
+            return self._read(r, col) not in (None, "")
+
+        r = row - 1
+        if filled(row) and r >= 1 and filled(r):  # inside a block: to its top
+            while r > 1 and filled(r - 1):
+                r -= 1
+        else:  # from an empty cell (or a block's top): up to the next value
+            while r > 1 and not filled(r):
+                r -= 1
+        r = max(r, 1)
+        return FakeRange(self.sheet, [(r, col, r, col)])
+
     # -- merged cells
     @property
     def merge_cells(self) -> bool | None:

@@ -18,8 +18,9 @@ from tests.fake_xlwings import FakeApp, FakeBook
 from workbook_tools.addin import ACTIONS, on_ribbon
 from workbook_tools.addin import actions as addin_actions
 from workbook_tools.addin.actions import narrative_name
+from workbook_tools.addin.addresses import column_runs
 from workbook_tools.addin.entry import LOG_NAME
-from workbook_tools.addin.values import row_runs
+from workbook_tools.addin.values import value_blocks
 from workbook_tools.export.publish import default_name, export_file
 from workbook_tools.fill import _Derived, fill_file
 from workbook_tools.io.model import WorkbookData
@@ -67,13 +68,13 @@ def test_fill_writes_what_wbt_fill_writes(name: str, tmp_path: Path) -> None:
     written = {key: parse_amount(book.wb[key[0]][key[1]].value) for key in expected}
     assert written == expected
     assert _last(book).startswith(f"已填充 {len(expected)} 个空白的计算单元格")
-    # values only: one write per run of adjacent cells in a row, nothing else written
-    by_sheet: dict[str, dict[tuple[int, int], float]] = {}
-    for (sheet, cell), value in expected.items():
-        by_sheet.setdefault(sheet, {})[openpyxl.utils.cell.coordinate_to_tuple(cell)] = float(value)
-    runs = sum(len(row_runs(cells)) for cells in by_sheet.values())
+    # values only: one write per rectangle of derived cells, nothing else written
+    by_sheet: dict[str, list[tuple[int, int]]] = {}
+    for sheet, cell in expected:
+        by_sheet.setdefault(sheet, []).append(openpyxl.utils.cell.coordinate_to_tuple(cell))
+    blocks = sum(len(column_runs(cells)) for cells in by_sheet.values())
     ops = Counter(c.op for c in book.calls)
-    assert ops["set value"] == runs < len(expected)
+    assert ops["set value"] == blocks < len(expected) / 3
     writes = [op for op in ops if op.startswith(("set", "add", "delete"))]
     assert sorted(writes) == ["set screen_updating", "set status_bar", "set value"]
 
@@ -99,9 +100,13 @@ def test_fill_on_a_complete_workbook(changji: Path) -> None:
     assert book.count("set value") == 0
 
 
-def test_row_runs() -> None:
-    cells = {(3, 5): 1.0, (3, 6): 2.0, (3, 8): 3.0, (4, 5): 4.0}
-    assert row_runs(cells) == [(3, 5, [1.0, 2.0]), (3, 8, [3.0]), (4, 5, [4.0])]
+def test_value_blocks() -> None:
+    cells = {(3, 5): 1.0, (4, 5): 2.0, (3, 6): 3.0, (4, 6): 4.0, (3, 8): 5.0, (9, 5): 6.0}
+    assert value_blocks(cells) == [
+        ((3, 5, 4, 6), [[1.0, 3.0], [2.0, 4.0]]),
+        ((3, 8, 3, 8), [[5.0]]),
+        ((9, 5, 9, 5), [[6.0]]),
+    ]
 
 
 # -- 导出公开表 ----------------------------------------------------------------------------

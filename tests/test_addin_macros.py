@@ -85,6 +85,22 @@ def test_bas_is_ascii_with_crlf_line_ends() -> None:
     assert b"\n" not in raw.replace(b"\r\n", b"")
 
 
+# VBA statements and functions that cannot be used as variable or parameter names
+_VBA_RESERVED = {
+    "open", "close", "print", "name", "get", "put", "input", "line", "type", "date",
+    "time", "len", "string", "error", "end", "exit", "next", "step", "to", "with",
+    "me", "new", "set", "let", "call", "dim", "on", "resume", "stop", "lock", "seek",
+}  # fmt: skip
+
+
+def test_bas_names_are_not_vba_keywords() -> None:
+    text = _bas()
+    declared = re.findall(r"\bDim\s+(\w+)", text) + re.findall(r",\s*(\w+)\s+As\b", text)
+    declared += re.findall(r"\(\s*(\w+)\s+As\b", text)
+    assert declared
+    assert not {name.lower() for name in declared} & _VBA_RESERVED
+
+
 def test_every_python_call_in_the_bas_exists() -> None:
     text = _bas()
     consts = dict(_CONST.findall(text))

@@ -75,7 +75,7 @@ def test_check_marks_like_the_file_route(source: Path, tmp_path: Path) -> None:
     assert header[1:] == (RESULT_SHEET, "2")
     marked = sorted(_record(excel))
     assert marked == sorted(_record(file))
-    assert len(marked) == 6
+    assert {("表3", "E12"), ("表1", "D13")} <= set(marked)  # the decorated cells are marked
     sheets = _sheets(source)
     seen_excel, seen_file = visual_state(excel, sheets), visual_state(file, sheets)
     for key in marked:  # same fill, bold, font colour and note text as the file route
@@ -95,7 +95,7 @@ def test_findings_sheet_matches_the_file_route(source: Path, tmp_path: Path) -> 
     file = openpyxl.load_workbook(tmp_path / "file.xlsx")[RESULT_SHEET]
     rows_excel = list(excel.iter_rows(values_only=True))
     rows_file = list(file.iter_rows(values_only=True))
-    assert len(rows_excel) == len(rows_file) == HEADER_ROW + 5
+    assert len(rows_excel) == len(rows_file) > HEADER_ROW
     for number, (mine, theirs) in enumerate(zip(rows_excel, rows_file, strict=True), start=1):
         if number == 4:  # 校验时间
             continue
@@ -110,7 +110,7 @@ def test_findings_sheet_matches_the_file_route(source: Path, tmp_path: Path) -> 
 
 def test_writes_are_grouped_and_reads_are_bulk(source: Path) -> None:
     book = _mark_in_excel(source)
-    marked = 6
+    marked = len(_record(book.wb))
     sheets = len(_sheets(source))
     ops = Counter(c.op for c in book.calls)
     marks_sheets = {c.sheet for c in book.calls if c.op == "add note"}
@@ -176,7 +176,7 @@ def test_record_keeps_number_like_text(source: Path, tmp_path: Path) -> None:
     assert ("1.50", "E12") in _record(fake.wb)
     saved = fake.save(tmp_path / "named-marked.xlsx")
     restored, _ = clear_file(saved, output=tmp_path / "named-clear.xlsx")
-    assert restored == 6
+    assert restored == len(_record(fake.wb))
 
 
 # -- clearing across the routes ------------------------------------------------------------
@@ -197,7 +197,8 @@ def test_addin_clears_a_workbook_marked_by_wbt_check(source: Path, tmp_path: Pat
     app = FakeApp(user_name=USER)
     book = FakeBook.open(marked, app=app)
     on_ribbon("wbt_clear", book=book)
-    assert app.alerts[-1].prompt.startswith("已清除 6 个单元格的标注")
+    cells = len(_record(openpyxl.load_workbook(marked)))
+    assert app.alerts[-1].prompt.startswith(f"已清除 {cells} 个单元格的标注")
     cleared = openpyxl.load_workbook(book.save(tmp_path / "cleared.xlsx"))
     original = openpyxl.load_workbook(source)
     assert cleared.sheetnames == original.sheetnames
@@ -219,6 +220,7 @@ def test_addin_clears_a_workbook_marked_by_wbt_check(source: Path, tmp_path: Pat
 
 def test_addin_clears_its_own_marks(source: Path, tmp_path: Path) -> None:
     book = _mark_in_excel(source)
+    book.save(tmp_path / "marked.xlsx")
     start = len(book.calls)
     on_ribbon("wbt_clear", book=book)
     cleared = openpyxl.load_workbook(book.save(tmp_path / "cleared.xlsx"))
@@ -229,7 +231,7 @@ def test_addin_clears_its_own_marks(source: Path, tmp_path: Path) -> None:
     ops = Counter(c.op for c in book.calls[start:])
     assert ops["get value"] == 1  # the record, in one read
     assert ops["get name"] == len(original.sheetnames) + 2  # the sheets, listed once
-    assert ops["get note"] == 6  # notes per cell; fills and fonts per group
+    assert ops["get note"] == len(_record(openpyxl.load_workbook(tmp_path / "marked.xlsx")))
     # one fill write per sheet and original fill: 表1, 表2, and 表3 (grey and the theme fill)
     assert ops["set color"] == 4
 
@@ -239,3 +241,26 @@ def test_clear_without_marks(changji: Path) -> None:
     on_ribbon("wbt_clear", book=book)
     assert book.app.alerts[-1].prompt == "该工作簿没有本工具的校验标注。"
     assert not [c for c in book.calls if c.op.startswith(("set", "add", "delete"))]
+
+
+def _no_authors(state: dict) -> dict:
+    """A visual state with note texts only (Excel names a new note after its user)."""
+    return {k: (*v[:3], v[3] and v[3][0]) for k, v in state.items()}
+
+
+def test_check_in_excel_replaces_marks_of_wbt_check(source: Path, tmp_path: Path) -> None:
+    """校验 on a copy marked by ``wbt check --mark``: the old marks go first, then clearing
+    gives back the original."""
+    marked = tmp_path / "marked-by-file.xlsx"
+    mark_file(source, output=marked)
+    book = _mark_in_excel(marked)
+    again = openpyxl.load_workbook(book.save(tmp_path / "again.xlsx"))
+    once = openpyxl.load_workbook(_mark_in_excel(source).save(tmp_path / "once.xlsx"))
+    sheets = _sheets(source)
+    assert again.sheetnames == once.sheetnames
+    assert _no_authors(visual_state(again, sheets)) == _no_authors(visual_state(once, sheets))
+    on_ribbon("wbt_clear", book=book)
+    cleared = openpyxl.load_workbook(book.save(tmp_path / "cleared.xlsx"))
+    original = openpyxl.load_workbook(source)
+    assert cleared.sheetnames == original.sheetnames
+    assert _no_authors(visual_state(cleared)) == _no_authors(visual_state(original))

@@ -94,6 +94,24 @@ def test_calls_do_not_grow_with_the_cells() -> None:
     assert len(book.calls) < 80
 
 
+def test_used_range_far_below_the_data_is_cut() -> None:
+    """Formatting pasted down to row 60000: the values are read only as far as they go."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "标题"
+    ws.merge_cells("A1:D1")
+    for r in range(2, 40):
+        ws.cell(r, 2, r)
+    ws["D45"] = "备注"
+    ws.cell(60_000, 4).number_format = "0.00"  # an empty but formatted cell
+    book = FakeBook(wb, "tall.xlsx")
+    (grid,) = read_grids(sheet_map(book))
+    assert grid.max_row == 45 and grid.value(45, 4) == "备注" and len(grid.cells) == 40
+    (read,) = [c for c in book.calls if c.op == "get value" and ":" in c.target]
+    assert read.target == "$A$1:$D$45"
+    assert len(book.calls) < 60
+
+
 def test_skipped_sheets_are_not_read(changji: Path) -> None:
     book = FakeBook.open(changji)
     grids = read_grids(sheet_map(book), skip={"表1", "表2"})

@@ -5,13 +5,20 @@ the merged areas. Excel has no call that lists merged areas, so they are found b
 ``merge_cells`` of a block of rows is ``False`` when nothing in it is merged, which rules
 out most of a sheet in a few calls; only rows with merged cells are searched further, and
 each merged area costs one ``merge_area`` read. Cells are never read one by one.
+
+A used range that reaches far below the data (formatting pasted down a whole column) is
+cut at the last row with a value first (one Ctrl+Up per column), so the bulk read stays
+the size of the tables.
 """
 
 from __future__ import annotations
 
 from workbook_tools.addin.addresses import area_text, parse_address
 from workbook_tools.addin.xl import XlSheet, is_visible
-from workbook_tools.io.grid import Grid, Range
+from workbook_tools.io.grid import Grid, Range, cell_name
+
+MAX_ROWS = 20_000  # a used range taller than this is checked for empty rows at its end
+LAST_ROW = 1_048_576
 
 
 def read_grids(
@@ -25,6 +32,9 @@ def sheet_grid(sheet: XlSheet, name: str) -> Grid:
     grid = Grid(name, hidden=not is_visible(sheet))
     used = sheet.used_range
     top, left, bottom, right = parse_address(used.address)
+    if bottom - top >= MAX_ROWS:
+        bottom = last_value_row(sheet, top, left, bottom, right)
+        used = sheet.range(area_text((top, left, bottom, right)))
     rows = used.options(ndim=2, err_to_str=True).value or []
     for r, values in enumerate(rows, start=top):
         for c, value in enumerate(values, start=left):
@@ -33,6 +43,17 @@ def sheet_grid(sheet: XlSheet, name: str) -> Grid:
     if (top, left, bottom, right) != (1, 1, 1, 1) or grid.cells:
         grid.merged = MergedAreas(sheet, left, right).find(top, bottom)
     return grid
+
+
+def last_value_row(sheet: XlSheet, top: int, left: int, bottom: int, right: int) -> int:
+    """The last row of ``top``…``bottom`` with a value in any column ``left``…``right``."""
+    start = min(bottom + 1, LAST_ROW)
+    last = top
+    for col in range(left, right + 1):
+        cell = sheet.range(cell_name(start, col))
+        found = cell.end("up").row if cell.value is None else start
+        last = max(last, min(found, bottom))
+    return last
 
 
 class MergedAreas:

@@ -1,28 +1,28 @@
 """重算合计 in the open workbook: the recomputed values into the empty derived cells, one
-write per run of adjacent cells in a row (values only; formats stay)."""
+write per rectangular block of such cells (values only; formats stay). Derived cells lie
+mostly in columns (合计栏) and rows (合计行), so a block usually covers a whole run."""
 
 from __future__ import annotations
 
-from workbook_tools.addin.addresses import area_text
+from workbook_tools.addin.addresses import area_text, column_runs
 from workbook_tools.addin.xl import XlSheet
 from workbook_tools.fill import FillChange
-from workbook_tools.io.grid import cell_position
+from workbook_tools.io.grid import Pos, Range, cell_position
 
 
-def row_runs(cells: dict[tuple[int, int], float]) -> list[tuple[int, int, list[float]]]:
-    """``(row, first column, values)`` for each run of adjacent cells in a row."""
-    runs: list[tuple[int, int, list[float]]] = []
-    for (row, col), value in sorted(cells.items()):
-        if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == col:
-            runs[-1][2].append(value)
-        else:
-            runs.append((row, col, [value]))
-    return runs
+def value_blocks(cells: dict[Pos, float]) -> list[tuple[Range, list[list[float]]]]:
+    """Rectangles that are wholly made of ``cells``, each with its rows of values."""
+    blocks = []
+    for area in column_runs(cells):
+        top, left, bottom, right = area
+        rows = [[cells[(r, c)] for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+        blocks.append((area, rows))
+    return blocks
 
 
 def write_values(sheets: dict[str, XlSheet], changes: list[FillChange]) -> int:
     """Write ``changes`` into the sheets (``sheet_map(book)``); returns the cells written."""
-    by_sheet: dict[str, dict[tuple[int, int], float]] = {}
+    by_sheet: dict[str, dict[Pos, float]] = {}
     for change in changes:
         pos = cell_position(change.cell)
         if pos != (0, 0):
@@ -32,8 +32,7 @@ def write_values(sheets: dict[str, XlSheet], changes: list[FillChange]) -> int:
         sheet = sheets.get(sheet_name)
         if sheet is None:
             continue
-        for row, col, values in row_runs(cells):
-            area = (row, col, row, col + len(values) - 1)
-            sheet.range(area_text(area)).value = values[0] if len(values) == 1 else [values]
-            written += len(values)
+        for area, rows in value_blocks(cells):
+            sheet.range(area_text(area)).value = rows[0][0] if area[:2] == area[2:] else rows
+            written += len(rows) * len(rows[0])
     return written
