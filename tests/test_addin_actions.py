@@ -7,7 +7,6 @@ import shutil
 import sys
 import types
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +14,7 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from tests.fake_xlwings import FakeApp, FakeBook
+from tests.test_fill import _blank_derived
 from workbook_tools.addin import ACTIONS, on_ribbon
 from workbook_tools.addin import actions as addin_actions
 from workbook_tools.addin.actions import narrative_name
@@ -22,33 +22,16 @@ from workbook_tools.addin.addresses import column_runs
 from workbook_tools.addin.entry import LOG_NAME
 from workbook_tools.addin.values import value_blocks
 from workbook_tools.export.publish import default_name, export_file
-from workbook_tools.fill import _Derived, fill_file
+from workbook_tools.fill import fill_file
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.money import parse_amount
-from workbook_tools.spec import load_spec
 
 
 def _copy(name: str, folder: Path) -> Path:
     target = folder / name
     shutil.copyfile(EXAMPLES / name, target)
     return target
-
-
-def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]:
-    """``source`` with every non-zero derived cell emptied; returns what was removed."""
-    data = read_workbook(source)
-    derived = _Derived(data, load_spec(data.set_id))
-    book = openpyxl.load_workbook(source)
-    removed = {}
-    for table in data.tables.values():
-        for row in table.rows:
-            for key, amount in row.values.items():
-                if derived(table.id, row, key) and amount.value:
-                    book[row.sheet][amount.cell].value = None
-                    removed[(row.sheet, amount.cell)] = amount.value
-    book.save(target)
-    return removed
 
 
 def _last(book: FakeBook) -> str:
@@ -243,15 +226,6 @@ def test_narrative_asks_before_replacing(
     assert draft_calls == []
     assert _last(book) == "未生成，原有文件未改动。"
     assert target.read_text(encoding="utf-8") == "已改好的说明"
-
-
-def test_narrative_module_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "workbook_tools.narrative", None)
-    book = FakeBook.open(_copy("kashgar-2024.xlsx", tmp_path))
-    on_ribbon("wbt_narrative", book=book)
-    alert = book.app.alerts[-1]
-    assert alert.mode == "critical"
-    assert "还没有「生成说明」功能" in alert.prompt
 
 
 # -- errors --------------------------------------------------------------------------------

@@ -98,3 +98,14 @@ def test_every_fired_rule_is_in_the_catalogue() -> None:
         fired |= {f["rule"] for f in json.loads(expected.read_text("utf-8"))["findings"]}
     known = {rule.id for rule in rules_of(load_spec("budget-2024"))}
     assert fired <= known
+
+
+def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(EXAMPLES / "kashgar-2024.xlsx"), "--format", "xml"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "错误：参数 --format：无效的取值 'xml'" in err and "用法：" in err
+    with pytest.raises(SystemExit):
+        main(["template"])
+    assert "缺少必需的参数：--unit, --year, -o/--output" in capsys.readouterr().err

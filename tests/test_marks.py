@@ -876,3 +876,20 @@ def test_default_output_is_replaced_by_a_rerun(tmp_path: Path) -> None:
 
     assert main(["clear", str(default)]) == 0
     _assert_cleared(source, tmp_path / "kashgar-2024.已校验.已清除标记.xlsx")
+
+
+def test_user_sheet_named_like_the_results_sheet_survives(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(EXAMPLES / "changji-2024.xlsx")
+    mine = book.create_sheet("校验结果")
+    mine["A1"] = "我自己的记录"
+    source = tmp_path / "own.xlsx"
+    book.save(source)
+    _, _, report = mark_file(source)
+    marked = openpyxl.load_workbook(report.path)
+    assert (
+        marked.sheetnames[0] == "校验结果（2）" and marked["校验结果"]["A1"].value == "我自己的记录"
+    )
+    _, cleared = clear_file(report.path, output=tmp_path / "cleared.xlsx")
+    after = openpyxl.load_workbook(cleared.path)
+    assert "校验结果（2）" not in after.sheetnames
+    assert after["校验结果"]["A1"].value == "我自己的记录"

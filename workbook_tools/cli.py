@@ -13,6 +13,31 @@ from pathlib import Path
 
 from workbook_tools.errors import WbtError
 
+# argparse's own messages (usage, errors) in Chinese: argparse looks each one up through its
+# module-level gettext function ``_`` when it prints, so a lookup table replaces it.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个参数值",
+    "ambiguous option: %(option)s could match %(matches)s": "参数 %(option)s 不明确，可能是：%(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+}
+
+
+def _chinese(message: str) -> str:
+    return _ARGPARSE_ZH.get(message, message)
+
+
+argparse._ = _chinese  # type: ignore[attr-defined]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

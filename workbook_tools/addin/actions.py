@@ -3,7 +3,6 @@ message to show, or asks the user through ``Ui`` first."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,24 +18,15 @@ from workbook_tools.addin.xl import TITLE, XlBook, XlSheet, quiet_screen, sheet_
 from workbook_tools.checks import CheckResult, check_workbook
 from workbook_tools.checks.context import money
 from workbook_tools.errors import OutputError, WbtError
-from workbook_tools.export.publish import (
-    PUBLISH_STYLE,
-    blocking_errors,
-    default_name,
-    publish_content,
-    published_tables,
-)
+from workbook_tools.export.publish import blocking_errors, default_name, write_publishable
 from workbook_tools.fill import FillChange, plan_fill
-from workbook_tools.io.atomic import atomic_write
 from workbook_tools.io.grid import Grid
-from workbook_tools.io.layout import write_workbook
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.io.reader import read_from_grids
 from workbook_tools.marks.apply import MARK_SHEET, MarkSummary
 from workbook_tools.spec import load_spec
 
 MAX_LINES = 15
-NARRATIVE_MODULE = "workbook_tools.narrative"
 NARRATIVE_SUFFIX = ".docx"
 
 
@@ -192,15 +182,7 @@ def export(book: XlBook, ui: Ui, folder: str) -> str:
     target = where / default_name(data)
     if not _may_write(ui, target):
         return "未导出，原有文件未改动。"
-    content, generated = publish_content(data, spec)
-    year = data.year or spec.year
-    atomic_write(
-        target,
-        lambda tmp: write_workbook(
-            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec)
-        ),
-        overwrite=True,
-    )
+    generated = write_publishable(data, spec, target, overwrite=True)
     text = f"已导出公开表（仅数值，官方格式）：\n{target}"
     if generated:
         text += "\n\n已补充空表说明：\n" + "\n".join(generated)
@@ -216,22 +198,10 @@ def narrative_name(data: WorkbookData) -> str:
     )
 
 
-def _write_draft() -> Callable[[WorkbookData, Path], Path]:
-    try:
-        module = importlib.import_module(NARRATIVE_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != NARRATIVE_MODULE:
-            raise
-        raise AddinError(
-            "当前安装的 workbook_tools 还没有「生成说明」功能（缺少说明草稿模块），"
-            "请更新 workbook_tools 后再试。"
-        ) from None
-    return module.write_draft
-
-
 def narrative(book: XlBook, ui: Ui, folder: str) -> str:
+    from workbook_tools.narrative import write_draft
+
     where = _folder(book, folder)
-    write_draft = _write_draft()
     with quiet_screen(book, "预算公开：正在生成说明草稿……"):
         data = read_open(book).data
     target = where / narrative_name(data)

@@ -12,20 +12,11 @@ from workbook_tools.addin.xl import XlBook, XlSheet
 from workbook_tools.checks import CheckResult
 from workbook_tools.checks.findings import SEVERITY_NAMES
 from workbook_tools.io.grid import Pos, column_letter
-from workbook_tools.marks.results_sheet import HEADER, HEADER_ROW, RESULT_SHEET, WIDTHS
+from workbook_tools.marks.results_sheet import HEADER, HEADER_ROW, WIDTHS, free_name
 from workbook_tools.marks.styles import FILL_RGB
 
 HEADER_FILL = (217, 217, 217)
 LINK_COLOR = (5, 99, 193)
-
-
-def free_name(taken: set[str], name: str = RESULT_SHEET) -> str:
-    """``name``, or ``name（2）`` … when the user has a sheet of that name already."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}（{n}）"
-    return candidate
 
 
 def _number(value: object) -> object:

@@ -59,6 +59,22 @@ def publish_content(
     return content, generated
 
 
+def write_publishable(
+    data: WorkbookData, spec: TableSetSpec, target: Path, *, overwrite: bool
+) -> list[str]:
+    """Write the publishable workbook to ``target`` (atomically); returns the generated remarks."""
+    content, generated = publish_content(data, spec)
+    year = data.year or spec.year
+    atomic_write(
+        target,
+        lambda tmp: write_workbook(
+            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec)
+        ),
+        overwrite=overwrite,
+    )
+    return generated
+
+
 def published_tables(spec: TableSetSpec) -> list[TableSpec]:
     return [t for t in spec.tables if t.publish]
 
@@ -96,16 +112,8 @@ def export_file(
         from workbook_tools.export.pdf import require_soffice
 
         require_soffice()
-    content, generated = publish_content(data, spec)
     target = Path(output) if output is not None else source.with_name(default_name(data))
-    year = data.year or spec.year
-    atomic_write(
-        target,
-        lambda tmp: write_workbook(
-            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec)
-        ),
-        overwrite=overwrite,
-    )
+    generated = write_publishable(data, spec, target, overwrite=overwrite)
     report = ExportReport(target, result, forced=bool(errors), generated_remarks=generated)
     if pdf:
         from workbook_tools.export.pdf import convert_to_pdf

@@ -73,7 +73,7 @@ def cell_position(cell: str) -> tuple[int, int]:
     """``"E10"`` → ``(10, 5)``; ``(0, 0)`` for an empty or malformed address."""
     letters = cell.rstrip("0123456789")
     digits = cell[len(letters) :]
-    if not letters.isalpha() or not digits:
+    if not (letters.isascii() and letters.isalpha()) or not digits:
         return (0, 0)
     col = 0
     for letter in letters.upper():

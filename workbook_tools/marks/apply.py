@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbook_tools.checks import CheckResult
 from workbook_tools.marks import styles
 from workbook_tools.marks.plan import CellMark, plan_marks
-from workbook_tools.marks.results_sheet import RESULT_SHEET, write_results_sheet
+from workbook_tools.marks.results_sheet import write_results_sheet
 
 MARK_SHEET = "_wbt_marks"
 MARK_VERSION = "workbook_tools 标注记录 v1"
@@ -74,16 +74,16 @@ def mark_workbook(book: Workbook, result: CheckResult, checked_at: datetime) -> 
         styles.apply_severity(cell, mark.severity)
         cell.comment = _note(cell, mark)
     active = book.index(book.active) if book.active is not None else 0
-    write_results_sheet(book, result, checked_at)
-    _write_record(book, records, active)
-    _select_only(book, book[RESULT_SHEET])
+    results = write_results_sheet(book, result, checked_at)
+    _write_record(book, records, active, results.title)
+    _select_only(book, results)
     return MarkSummary(marked_cells=len(records), findings=len(result.findings))
 
 
-def _write_record(book: Workbook, records: list[list[str]], active: int) -> None:
+def _write_record(book: Workbook, records: list[list[str]], active: int, results: str) -> None:
     sheet = book.create_sheet(MARK_SHEET)
     sheet.sheet_state = "veryHidden"
-    sheet.append([MARK_VERSION, RESULT_SHEET, str(active)])
+    sheet.append([MARK_VERSION, results, str(active)])
     for record in records:
         sheet.append(record)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbook_tools.checks import CheckResult
 from workbook_tools.checks.findings import SEVERITY_NAMES
@@ -25,8 +26,18 @@ def _value(value: object) -> object:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def write_results_sheet(book: Workbook, result: CheckResult, checked_at: datetime) -> None:
-    sheet = book.create_sheet(RESULT_SHEET, 0)
+def free_name(taken: set[str], name: str = RESULT_SHEET) -> str:
+    """``name``, or ``name（2）`` … when the user has a sheet of that name already."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}（{n}）"
+    return candidate
+
+
+def write_results_sheet(book: Workbook, result: CheckResult, checked_at: datetime) -> Worksheet:
+    """Insert the findings sheet first (under a free name) and return it."""
+    sheet = book.create_sheet(free_name(set(book.sheetnames)), 0)
     data, summary = result.data, result.summary
     sheet["A1"] = "校验结果"
     sheet["A1"].font = Font(name="黑体", size=14, bold=True)
@@ -82,3 +93,4 @@ def write_results_sheet(book: Workbook, result: CheckResult, checked_at: datetim
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return sheet
