@@ -18,8 +18,6 @@ from workbook_tools.narrative.figures import compute_figures
 from workbook_tools.narrative.render import render_markdown
 from workbook_tools.narrative.textcheck import check_text
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
 # Every share, change and growth rate the seeds' 第三部分 print, by the figure it speaks of.
 CHANGJI_PRINTED = [
     ("exp_basic", "change", "-12.81"),
@@ -132,11 +130,8 @@ CHANGJI_ROUNDING = {("running_cost", "growth", "+3.32")}
 
 
 def seed_part3(name: str) -> str:
-    """The 第三部分 情况说明 of a seed (from its last heading to 第四部分)."""
-    lines = (SEEDS / f"{name}-budget.txt").read_text(encoding="utf-8").splitlines()
-    start = max(i for i, line in enumerate(lines) if "第三部分" in line)
-    end = max(i for i, line in enumerate(lines) if "第四部分" in line)
-    return "\n".join(lines[start + 1 : end])
+    """The seed's 第三部分 情况说明, as copied into examples/data (see its README)."""
+    return (EXAMPLES / "data" / name / "part3.txt").read_text(encoding="utf-8")
 
 
 def figures(name: str):
