@@ -16,6 +16,9 @@ from openpyxl.workbook.workbook import Workbook
 from examples.build import load_example
 from tests.conftest import EXAMPLES
 from tests.test_reader_robustness import _template_data, _template_sheets
+from workbook_tools.checks import check_workbook
+from workbook_tools.checks.report import to_json as report_json
+from workbook_tools.checks.report import to_text as report_text
 from workbook_tools.errors import InputError
 from workbook_tools.io.layout import LayoutStyle, write_workbook
 from workbook_tools.io.reader import read_workbook
@@ -126,6 +129,9 @@ def _outcome(path: Path, engine: str) -> dict[str, Any] | str:
         for row in table.rows:
             for amount in row.values.values():
                 assert (amount.value is None) == (amount.problem is not None)
+    # whatever the reader accepts is checked (and reported) without an exception
+    result = check_workbook(data)
+    assert report_text(result).endswith("条。") and report_json(result)["summary"] == result.summary
     return data.to_json()
 
 
