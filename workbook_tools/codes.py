@@ -59,7 +59,3 @@ def joined_code(value: object) -> str | None:
 
 def code_level(code: str) -> str:
     return LEVEL_BY_LENGTH[len(code)]
-
-
-def parent_code(code: str) -> str | None:
-    return code[:-2] if len(code) > 3 else None

@@ -76,7 +76,3 @@ def format_amount(amount: Decimal) -> str:
     exact = amount.as_tuple().exponent <= -2  # type: ignore[operator]
     text = format(amount, "f" if exact else ".2f")  # no quantize: it fails beyond 28 digits
     return "0.00" if text in {"-0.00", "-0"} else text
-
-
-def round_half_up(amount: Decimal, places: int = 2) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

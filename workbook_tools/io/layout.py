@@ -7,7 +7,7 @@ repeated header, amounts as text …), so the reader can be tested on all of the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -428,7 +428,3 @@ def _has_name(columns: list[_Column]) -> bool:
 def _value(row: Row, key: str) -> Decimal | None:
     found = row.values.get(key)
     return found.value if found is not None else None
-
-
-def with_sheet_names(style: LayoutStyle, names: dict[str, str]) -> LayoutStyle:
-    return replace(style, sheet_names=names)
