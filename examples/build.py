@@ -21,10 +21,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from workbook_tools.codes import code_level, split_code_and_name  # noqa: E402
-from workbook_tools.io.layout import LayoutStyle, TableContent, write_workbook  # noqa: E402
 from workbook_tools.io.model import Amount, Row  # noqa: E402
 from workbook_tools.money import parse_amount  # noqa: E402
 from workbook_tools.spec import TableSetSpec, TableSpec, load_spec  # noqa: E402
+from workbook_tools.writers.template import LayoutStyle, TableContent, write_workbook  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = {"changji-2024": "budget-2024", "kashgar-2024": "budget-2024"}
@@ -207,9 +207,9 @@ def build(out: Path | None = None) -> list[Path]:
 
 def expected_findings(workbook: Path) -> dict:
     """What ``wbt check --format json`` reports for ``workbook``, without the file path."""
-    from workbook_tools.checks import check_workbook
-    from workbook_tools.checks.report import to_json
     from workbook_tools.io.reader import read_workbook
+    from workbook_tools.rules import check_workbook
+    from workbook_tools.rules.report import to_json
 
     report = to_json(check_workbook(read_workbook(workbook)))
     report.pop("file")

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workbook_tools.export import export_file  # noqa: E402
-from workbook_tools.marks.files import mark_file  # noqa: E402
+from workbook_tools.writers.export import export_file  # noqa: E402
+from workbook_tools.writers.marks.files import mark_file  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 

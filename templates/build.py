@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workbook_tools.io.layout import write_workbook  # noqa: E402
 from workbook_tools.spec import available_sets, load_spec  # noqa: E402
+from workbook_tools.writers.template import write_workbook  # noqa: E402
 
 PLACEHOLDER_UNIT = "（请填写单位名称）"
 

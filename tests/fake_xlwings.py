@@ -727,7 +727,7 @@ def visual_state(book: Workbook, sheets: list[str] | None = None) -> dict[Key, t
 def exact_state(book: Workbook, sheets: list[str] | None = None) -> dict[Key, tuple[Any, ...]]:
     """Per cell, fill and font as recorded in the file (theme colours stay theme colours)
     and the note's text."""
-    from workbook_tools.marks.styles import color_json
+    from workbook_tools.writers.marks.styles import color_json
 
     state: dict[Key, tuple[Any, ...]] = {}
     for ws in book.worksheets:

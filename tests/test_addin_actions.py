@@ -21,11 +21,11 @@ from workbook_tools.addin.actions import narrative_name
 from workbook_tools.addin.addresses import column_runs
 from workbook_tools.addin.entry import LOG_NAME
 from workbook_tools.addin.values import value_blocks
-from workbook_tools.export.publish import default_name, export_file
-from workbook_tools.fill import fill_file
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.money import parse_amount
+from workbook_tools.writers.export.publish import default_name, export_file
+from workbook_tools.writers.fill import fill_file
 
 
 def _copy(name: str, folder: Path) -> Path:

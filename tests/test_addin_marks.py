@@ -18,9 +18,9 @@ from tests.conftest import EXAMPLES
 from tests.fake_xlwings import FakeApp, FakeBook, exact_state, visual_state
 from workbook_tools.addin import on_ribbon
 from workbook_tools.cli import main
-from workbook_tools.marks.apply import AUTHOR, MARK_SHEET, USER_NOTE_SEPARATOR
-from workbook_tools.marks.files import clear_file, mark_file
-from workbook_tools.marks.results_sheet import HEADER_ROW, RESULT_SHEET
+from workbook_tools.writers.marks.apply import AUTHOR, MARK_SHEET, USER_NOTE_SEPARATOR
+from workbook_tools.writers.marks.files import clear_file, mark_file
+from workbook_tools.writers.marks.results_sheet import HEADER_ROW, RESULT_SHEET
 
 USER = "李四"
 

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 
 from tests.conftest import EXAMPLES
-from workbook_tools.checks.catalogue import render_markdown, rules_of
-from workbook_tools.checks.relations import RULE_KINDS
-from workbook_tools.checks.structure import STRUCTURE_RULES
 from workbook_tools.cli import main
+from workbook_tools.rules.catalogue import render_markdown, rules_of
+from workbook_tools.rules.relations import RULE_KINDS
+from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import available_sets, load_spec
 
 ROOT = EXAMPLES.parent

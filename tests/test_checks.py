@@ -11,10 +11,10 @@ import pytest
 from examples.build import expected_findings
 from tests.conftest import EXAMPLES
 from tests.helpers import find_row, set_amount
-from workbook_tools.checks import Finding, check_workbook
-from workbook_tools.checks.tolerance import judge, tolerance
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.rules import Finding, check_workbook
+from workbook_tools.rules.tolerance import judge, tolerance
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_missing_total_row(kashgar: WorkbookData) -> None:
 
 
 def test_report_shapes(changji: WorkbookData, tmp_path: Path) -> None:
-    from workbook_tools.checks.report import to_json, to_text
+    from workbook_tools.rules.report import to_json, to_text
 
     result = check_workbook(changji)
     report = to_json(result)

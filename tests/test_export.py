@@ -14,9 +14,9 @@ import pytest
 from tests.conftest import EXAMPLES
 from tests.xlsx_compare import diff_xlsx
 from workbook_tools.cli import main
-from workbook_tools.export import export_file
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.spec import load_spec
+from workbook_tools.writers.export import export_file
 
 GOLDEN = Path(__file__).parent / "golden"
 TITLES = [re.sub(r"[“”]", "", t.title) for t in load_spec("budget-2024").tables if t.publish]

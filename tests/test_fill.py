@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 
 from tests.conftest import EXAMPLES
-from workbook_tools.checks import check_workbook
 from workbook_tools.cli import main
-from workbook_tools.fill import _Derived, fill_file, plan_fill
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.money import parse_amount
+from workbook_tools.rules import check_workbook
 from workbook_tools.spec import load_spec
+from workbook_tools.writers.fill import _Derived, fill_file, plan_fill
 
 
 def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]:

@@ -39,22 +39,22 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.conftest import EXAMPLES
-from workbook_tools.checks import CheckResult, check_workbook
-from workbook_tools.checks.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from workbook_tools.checks.report import to_json
 from workbook_tools.cli import main
 from workbook_tools.io.reader import read_workbook
-from workbook_tools.io.writeback import lossy_parts
-from workbook_tools.marks.apply import (
+from workbook_tools.rules import CheckResult, check_workbook
+from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES, Finding
+from workbook_tools.rules.report import to_json
+from workbook_tools.writers.marks.apply import (
     AUTHOR,
     MARK_SHEET,
     USER_NOTE_SEPARATOR,
     clear_marks,
     mark_workbook,
 )
-from workbook_tools.marks.files import clear_file, mark_file
-from workbook_tools.marks.results_sheet import RESULT_SHEET
-from workbook_tools.marks.styles import ERROR_FONT_RGB, FILL_RGB
+from workbook_tools.writers.marks.files import clear_file, mark_file
+from workbook_tools.writers.marks.results_sheet import RESULT_SHEET
+from workbook_tools.writers.marks.styles import ERROR_FONT_RGB, FILL_RGB
+from workbook_tools.writers.package import lossy_parts
 
 EXAMPLE_NAMES = ["changji-2024.xlsx", "kashgar-2024.xlsx", "changji-2024-system.xlsx"]
 Key = tuple[str, str]  # (sheet, cell)

@@ -17,9 +17,9 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
-from workbook_tools.marks.apply import AUTHOR, MARK_SHEET
-from workbook_tools.marks.files import clear_file, mark_file
-from workbook_tools.marks.results_sheet import RESULT_SHEET
+from workbook_tools.writers.marks.apply import AUTHOR, MARK_SHEET
+from workbook_tools.writers.marks.files import clear_file, mark_file
+from workbook_tools.writers.marks.results_sheet import RESULT_SHEET
 
 SOFFICE = shutil.which("soffice")
 NAME = "changji-2024"

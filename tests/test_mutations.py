@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import EXAMPLES
-from workbook_tools.checks import check_workbook
-from workbook_tools.checks.findings import CellRef
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.rules import check_workbook
+from workbook_tools.rules.findings import CellRef
 from workbook_tools.spec import load_spec
 
 NOT_COVERED: dict[tuple[str, str], str] = {}  # (sheet, cell) → why no relation covers it

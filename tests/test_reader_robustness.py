@@ -26,9 +26,9 @@ from examples.build import load_example
 from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
 from workbook_tools.errors import InputError
-from workbook_tools.io.layout import TEMPLATE_STYLE, LayoutStyle, write_workbook
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.writers.template import TEMPLATE_STYLE, LayoutStyle, write_workbook
 
 ENGINES = ("calamine", "openpyxl")
 CHANGJI = "changji-2024"

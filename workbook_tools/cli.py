@@ -127,8 +127,8 @@ def _write_options(parser: argparse.ArgumentParser, action: str) -> None:
 
 
 def _report_write(action: str, report: object) -> None:
-    from workbook_tools.fill import FillReport
-    from workbook_tools.marks.files import WriteReport
+    from workbook_tools.writers.fill import FillReport
+    from workbook_tools.writers.marks.files import WriteReport
 
     assert isinstance(report, WriteReport | FillReport)
     where = "原文件（备份为 .bak）" if report.in_place else f"{report.path}"
@@ -142,9 +142,9 @@ def _report_write(action: str, report: object) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from workbook_tools.io.atomic import atomic_write
-    from workbook_tools.io.layout import write_workbook
     from workbook_tools.spec import load_spec
+    from workbook_tools.writers.atomic import atomic_write
+    from workbook_tools.writers.template import write_workbook
 
     spec = load_spec(args.set)
     output = Path(args.output)
@@ -158,8 +158,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from workbook_tools.io.atomic import atomic_write
     from workbook_tools.io.reader import read_workbook
+    from workbook_tools.writers.atomic import atomic_write
 
     data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
     text = json.dumps(data.to_json(), ensure_ascii=False, indent=2)
@@ -176,9 +176,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from workbook_tools.checks import check_workbook
-    from workbook_tools.checks.report import to_json, to_text
     from workbook_tools.io.reader import read_workbook
+    from workbook_tools.rules import check_workbook
+    from workbook_tools.rules.report import to_json, to_text
 
     if not args.mark and (args.output or args.in_place):
         from workbook_tools.errors import InputError
@@ -187,7 +187,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
     result = check_workbook(data)
     if args.mark:
-        from workbook_tools.marks.files import mark_file
+        from workbook_tools.writers.marks.files import mark_file
 
         _, summary, report = mark_file(
             args.workbook,
@@ -205,7 +205,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_clear(args: argparse.Namespace) -> int:
-    from workbook_tools.marks.files import clear_file
+    from workbook_tools.writers.marks.files import clear_file
 
     restored, report = clear_file(
         args.workbook, output=args.output, in_place=args.in_place, force=args.force
@@ -217,7 +217,7 @@ def _cmd_clear(args: argparse.Namespace) -> int:
 
 
 def _cmd_fill(args: argparse.Namespace) -> int:
-    from workbook_tools.fill import fill_file
+    from workbook_tools.writers.fill import fill_file
 
     report = fill_file(
         args.workbook,
@@ -238,8 +238,8 @@ def _cmd_fill(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from workbook_tools.export import export_file
-    from workbook_tools.export.publish import blocking_errors
+    from workbook_tools.writers.export import export_file
+    from workbook_tools.writers.export.publish import blocking_errors
 
     report = export_file(
         args.workbook,
@@ -311,7 +311,7 @@ def _narrative_check(args: argparse.Namespace, data: object) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from workbook_tools.checks.catalogue import render_markdown
+    from workbook_tools.rules.catalogue import render_markdown
 
     sys.stdout.write(render_markdown())
     return 0

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.bench_extract import median_ms  # noqa: E402
-from workbook_tools.checks import check_workbook  # noqa: E402
 from workbook_tools.io.reader import read_workbook  # noqa: E402
+from workbook_tools.rules import check_workbook  # noqa: E402
 
 WORKBOOKS = ["changji-2024.xlsx", "changji-2024-system.xlsx", "kashgar-2024.xlsx"]
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.bench_extract import median_ms  # noqa: E402
-from workbook_tools.export import export_file  # noqa: E402
+from workbook_tools.writers.export import export_file  # noqa: E402
 
 WORKBOOKS = ["changji-2024.xlsx", "changji-2024-system.xlsx", "kashgar-2024.xlsx"]
 

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.bench_extract import median_ms  # noqa: E402
-from workbook_tools.fill import fill_file  # noqa: E402
-from workbook_tools.marks.files import clear_file, mark_file  # noqa: E402
+from workbook_tools.writers.fill import fill_file  # noqa: E402
+from workbook_tools.writers.marks.files import clear_file, mark_file  # noqa: E402
 
 WORKBOOKS = ["changji-2024.xlsx", "changji-2024-system.xlsx", "kashgar-2024.xlsx"]
 

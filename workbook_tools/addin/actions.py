@@ -15,16 +15,16 @@ from workbook_tools.addin.read import read_grids
 from workbook_tools.addin.record import Record, read_record
 from workbook_tools.addin.values import write_values
 from workbook_tools.addin.xl import TITLE, XlBook, XlSheet, quiet_screen, sheet_map
-from workbook_tools.checks import CheckResult, check_workbook
-from workbook_tools.checks.context import money
 from workbook_tools.errors import OutputError, WbtError
-from workbook_tools.export.publish import blocking_errors, default_name, write_publishable
-from workbook_tools.fill import FillChange, plan_fill
 from workbook_tools.io.grid import Grid
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.io.reader import read_from_grids
-from workbook_tools.marks.apply import MARK_SHEET, MarkSummary
+from workbook_tools.rules import CheckResult, check_workbook
+from workbook_tools.rules.context import money
 from workbook_tools.spec import load_spec
+from workbook_tools.writers.export.publish import blocking_errors, default_name, write_publishable
+from workbook_tools.writers.fill import FillChange, plan_fill
+from workbook_tools.writers.marks.apply import MARK_SHEET, MarkSummary
 
 MAX_LINES = 15
 NARRATIVE_SUFFIX = ".docx"

@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from workbook_tools.errors import InputError
-from workbook_tools.io.atomic import atomic_write
+from workbook_tools.writers.atomic import atomic_write
 
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 ADDIN_NAME = "workbook_tools.xlam"

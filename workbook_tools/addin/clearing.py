@@ -14,7 +14,7 @@ from workbook_tools.addin.paint import fill_cells, font_cells
 from workbook_tools.addin.record import Record, read_record
 from workbook_tools.addin.xl import XlBook, XlSheet, delete_sheet, sheet_map
 from workbook_tools.io.grid import Pos, cell_name, cell_position
-from workbook_tools.marks.apply import MARK_SHEET
+from workbook_tools.writers.marks.apply import MARK_SHEET
 
 Originals = dict[Pos, dict[str, Any]]
 

@@ -1,6 +1,6 @@
 """Marking the findings in the open workbook through xlwings.
 
-The same marks as the file route (``workbook_tools.marks.apply``): fill by severity, bold
+The same marks as the file route (``workbook_tools.writers.marks.apply``): fill by severity, bold
 dark-red font for errors, a note per cell (the user's own note kept under it), the sheet
 校验结果 in front, and the very hidden record of every marked cell's original fill, font
 and note. Originals are read cell by cell (only marked cells); fills and fonts are written
@@ -20,11 +20,11 @@ from workbook_tools.addin.paint import fill_cells, font_cells
 from workbook_tools.addin.record import Record, write_record
 from workbook_tools.addin.results import write_results
 from workbook_tools.addin.xl import XlBook, XlRange, XlSheet, sheet_map
-from workbook_tools.checks import CheckResult
 from workbook_tools.io.grid import Grid, Pos, Range, cell_name, cell_position
-from workbook_tools.marks.apply import USER_NOTE_SEPARATOR, MarkSummary
-from workbook_tools.marks.plan import CellMark, plan_marks
-from workbook_tools.marks.styles import ERROR_FONT_RGB, FILL_RGB
+from workbook_tools.rules import CheckResult
+from workbook_tools.writers.marks.apply import USER_NOTE_SEPARATOR, MarkSummary
+from workbook_tools.writers.marks.plan import CellMark, plan_marks
+from workbook_tools.writers.marks.styles import ERROR_FONT_RGB, FILL_RGB
 
 NOTE_WIDTH = 240.0  # points, like the file route's 320-pixel notes
 NOTE_MAX_HEIGHT = 450.0

@@ -1,6 +1,6 @@
 """The very hidden record sheet ``_wbt_marks`` in the open workbook.
 
-Same layout as the file route (``workbook_tools.marks.apply``): a header row
+Same layout as the file route (``workbook_tools.writers.marks.apply``): a header row
 ``[版本, 校验结果表名, 原活动工作表序号]`` and one row ``[工作表, 单元格, 原状态 JSON]`` per
 marked cell, so ``wbt clear`` and the add-in's 清除标记 read each other's records.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workbook_tools.addin.xl import XL_SHEET_VERY_HIDDEN, XlBook, XlSheet
-from workbook_tools.marks.apply import MARK_SHEET, MARK_VERSION
+from workbook_tools.writers.marks.apply import MARK_SHEET, MARK_VERSION
 
 
 @dataclass

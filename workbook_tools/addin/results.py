@@ -1,5 +1,5 @@
 """The findings sheet 校验结果 in the open workbook: written in one block, then formatted
-by groups of cells. Contents match ``workbook_tools.marks.results_sheet``."""
+by groups of cells. Contents match ``workbook_tools.writers.marks.results_sheet``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from decimal import Decimal
 from workbook_tools.addin.colors import hex_rgb
 from workbook_tools.addin.paint import fill_cells
 from workbook_tools.addin.xl import XlBook, XlSheet
-from workbook_tools.checks import CheckResult
-from workbook_tools.checks.findings import SEVERITY_NAMES
 from workbook_tools.io.grid import Pos, column_letter
-from workbook_tools.marks.results_sheet import HEADER, HEADER_ROW, WIDTHS, free_name
-from workbook_tools.marks.styles import FILL_RGB
+from workbook_tools.rules import CheckResult
+from workbook_tools.rules.findings import SEVERITY_NAMES
+from workbook_tools.writers.marks.results_sheet import HEADER, HEADER_ROW, WIDTHS, free_name
+from workbook_tools.writers.marks.styles import FILL_RGB
 
 HEADER_FILL = (217, 217, 217)
 LINK_COLOR = (5, 99, 193)

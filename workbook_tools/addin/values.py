@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from workbook_tools.addin.addresses import area_text, column_runs
 from workbook_tools.addin.xl import XlSheet
-from workbook_tools.fill import FillChange
 from workbook_tools.io.grid import Pos, Range, cell_position
+from workbook_tools.writers.fill import FillChange
 
 
 def value_blocks(cells: dict[Pos, float]) -> list[tuple[Range, list[list[float]]]]:

@@ -9,10 +9,10 @@ from workbook_tools.io.model import WorkbookData
 
 def write_draft(data: WorkbookData, output: Path, fmt: str = "docx") -> Path:
     """Write the 第三部分 draft for ``data`` to ``output`` (Word, or Markdown with ``md``)."""
-    from workbook_tools.io.atomic import atomic_write
     from workbook_tools.narrative.draft import build_draft
     from workbook_tools.narrative.figures import compute_figures
     from workbook_tools.narrative.render import render_docx, render_markdown
+    from workbook_tools.writers.atomic import atomic_write
 
     paragraphs, _ = build_draft(compute_figures(data))
     title = f"{data.year}年{data.unit}部门预算情况说明"

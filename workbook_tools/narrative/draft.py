@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from workbook_tools.checks.context import money
 from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.figures import Figure, Figures
+from workbook_tools.rules.context import money
 
 PLACEHOLDER_REASON = "【请填写原因】"
 PLACEHOLDER = "【请填写】"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workbook_tools.checks.findings import CellRef
 from workbook_tools.io.model import Row, Table, WorkbookData
 from workbook_tools.narrative import arithmetic
+from workbook_tools.rules.findings import CellRef
 
 ZERO = Decimal(0)
 

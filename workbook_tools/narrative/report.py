@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook_tools.checks.findings import SEVERITY_NAMES, summarise, summary_line
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.narrative.textcheck import TextCheck
+from workbook_tools.rules.findings import SEVERITY_NAMES, summarise, summary_line
 
 
 def to_json(check: TextCheck, data: WorkbookData, text_file: str) -> dict[str, Any]:

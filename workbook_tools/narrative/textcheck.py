@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from workbook_tools.checks.context import money
-from workbook_tools.checks.findings import CellRef, Finding, Severity
 from workbook_tools.errors import InputError
 from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.figures import Figure, Figures
+from workbook_tools.rules.context import money
+from workbook_tools.rules.findings import CellRef, Finding, Severity
 
 SHEET = "情况说明"
 _SECTIONS = ["十二", "十一", "十", "九", "八", "七", "六", "五", "四", "三", "二", "一"]

@@ -17,8 +17,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from workbook_tools.errors import InputError, OutputError
-from workbook_tools.io.atomic import atomic_write
 from workbook_tools.io.sources import probe_file
+from workbook_tools.writers.atomic import atomic_write
 
 # zip member prefixes openpyxl does not (fully) carry over, with their Chinese names
 _LOSSY = [

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbook_tools.checks.context import Context
-from workbook_tools.checks.findings import SEVERITIES, Finding, summarise
-from workbook_tools.checks.relations import RULE_KINDS
-from workbook_tools.checks.structure import STRUCTURE_RULES
 from workbook_tools.io.grid import cell_position
 from workbook_tools.io.model import WorkbookData
+from workbook_tools.rules.context import Context
+from workbook_tools.rules.findings import SEVERITIES, Finding, summarise
+from workbook_tools.rules.relations import RULE_KINDS
+from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import TableSetSpec, load_spec
 from workbook_tools.spec.models import relation_tables
 

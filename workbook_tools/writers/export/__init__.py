@@ -1,5 +1,5 @@
 """Exporting the publishable disclosure tables (values only, official layout)."""
 
-from workbook_tools.export.publish import ExportReport, export_file, publish_content
+from workbook_tools.writers.export.publish import ExportReport, export_file, publish_content
 
 __all__ = ["ExportReport", "export_file", "publish_content"]

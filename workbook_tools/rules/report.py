@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbook_tools.checks import CheckResult
-from workbook_tools.checks.findings import SEVERITY_NAMES, summary_line
+from workbook_tools.rules import CheckResult
+from workbook_tools.rules.findings import SEVERITY_NAMES, summary_line
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:

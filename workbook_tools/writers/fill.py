@@ -14,13 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from workbook_tools.checks.context import CODE_KINDS, Context, Term, money
-from workbook_tools.checks.relations import EQUATION_KINDS, _parents
-from workbook_tools.checks.tolerance import judge
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
-from workbook_tools.io.writeback import lossy_parts, open_for_edit, resolve_target, save_workbook
+from workbook_tools.rules.context import CODE_KINDS, Context, Term, money
+from workbook_tools.rules.relations import EQUATION_KINDS, _parents
+from workbook_tools.rules.tolerance import judge
 from workbook_tools.spec import RelationSpec, TableSetSpec, load_spec
+from workbook_tools.writers.package import lossy_parts, open_for_edit, resolve_target, save_workbook
 
 FILLED_SUFFIX = "已填充"
 MAX_PASSES = 12

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook_tools.checks import CheckResult, check_workbook
-from workbook_tools.checks.findings import SEVERITY_NAMES
 from workbook_tools.errors import CheckFailed
-from workbook_tools.io.atomic import atomic_write
-from workbook_tools.io.layout import LayoutStyle, TableContent, write_workbook
 from workbook_tools.io.model import WorkbookData, canonical_order
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.rules import CheckResult, check_workbook
+from workbook_tools.rules.findings import SEVERITY_NAMES
 from workbook_tools.spec import TableSetSpec, TableSpec, load_spec
+from workbook_tools.writers.atomic import atomic_write
+from workbook_tools.writers.template import LayoutStyle, TableContent, write_workbook
 
 PUBLISH_STYLE = LayoutStyle(shade_derived=False, zero_blank=True)
 EMPTY_MARK = "为空表"
@@ -109,14 +109,14 @@ def export_file(
             file=source,
         )
     if pdf:
-        from workbook_tools.export.pdf import require_soffice
+        from workbook_tools.writers.export.pdf import require_soffice
 
         require_soffice()
     target = Path(output) if output is not None else source.with_name(default_name(data))
     generated = write_publishable(data, spec, target, overwrite=overwrite)
     report = ExportReport(target, result, forced=bool(errors), generated_remarks=generated)
     if pdf:
-        from workbook_tools.export.pdf import convert_to_pdf
+        from workbook_tools.writers.export.pdf import convert_to_pdf
 
         report.pdf = convert_to_pdf(target)
     return report

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbook_tools.checks.findings import SEVERITY_NAMES
-from workbook_tools.checks.structure import STRUCTURE_RULES
-from workbook_tools.checks.tolerance import __doc__ as TOLERANCE_DOC
+from workbook_tools.rules.findings import SEVERITY_NAMES
+from workbook_tools.rules.structure import STRUCTURE_RULES
+from workbook_tools.rules.tolerance import __doc__ as TOLERANCE_DOC
 from workbook_tools.spec import TableSetSpec, available_sets, load_spec
 
 KIND_NAMES = {

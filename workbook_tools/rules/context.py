@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workbook_tools.checks.findings import CellRef, Finding, Severity
-from workbook_tools.checks.tolerance import Verdict, tolerance
 from workbook_tools.io.model import Row, Table, WorkbookData
 from workbook_tools.money import format_amount
+from workbook_tools.rules.findings import CellRef, Finding, Severity
+from workbook_tools.rules.tolerance import Verdict, tolerance
 from workbook_tools.spec import TableSetSpec, TableSpec
 
 CODE_KINDS = ("lei", "kuan", "xiang")

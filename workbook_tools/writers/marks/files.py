@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from workbook_tools.checks import CheckResult, check_workbook
 from workbook_tools.errors import OutputError
 from workbook_tools.io.reader import read_workbook
-from workbook_tools.io.writeback import (
+from workbook_tools.rules import CheckResult, check_workbook
+from workbook_tools.writers.marks.apply import MarkSummary, clear_marks, mark_workbook
+from workbook_tools.writers.package import (
     lossy_parts,
     open_for_edit,
     resolve_target,
     save_workbook,
 )
-from workbook_tools.marks.apply import MarkSummary, clear_marks, mark_workbook
 
 MARKED_SUFFIX = "已校验"
 CLEARED_SUFFIX = "已清除标记"

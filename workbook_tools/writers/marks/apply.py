@@ -16,10 +16,10 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook_tools.checks import CheckResult
-from workbook_tools.marks import styles
-from workbook_tools.marks.plan import CellMark, plan_marks
-from workbook_tools.marks.results_sheet import write_results_sheet
+from workbook_tools.rules import CheckResult
+from workbook_tools.writers.marks import styles
+from workbook_tools.writers.marks.plan import CellMark, plan_marks
+from workbook_tools.writers.marks.results_sheet import write_results_sheet
 
 MARK_SHEET = "_wbt_marks"
 MARK_VERSION = "workbook_tools 标注记录 v1"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from workbook_tools.checks.context import CODE_KINDS, Context, money, show_code
-from workbook_tools.checks.findings import CellRef, Finding, Severity
 from workbook_tools.io.model import Row, Table
+from workbook_tools.rules.context import CODE_KINDS, Context, money, show_code
+from workbook_tools.rules.findings import CellRef, Finding, Severity
 
 Findings = Iterator[Finding]
 

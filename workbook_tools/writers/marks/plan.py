@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbook_tools.checks.findings import SEVERITIES, SEVERITY_NAMES, CellRef, Finding, Severity
+from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES, CellRef, Finding, Severity
 
 MAX_NOTES_PER_CELL = 6
 

@@ -10,9 +10,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook_tools.checks import CheckResult
-from workbook_tools.checks.findings import SEVERITY_NAMES
-from workbook_tools.marks.styles import FILL_RGB
+from workbook_tools.rules import CheckResult
+from workbook_tools.rules.findings import SEVERITY_NAMES
+from workbook_tools.writers.marks.styles import FILL_RGB
 
 RESULT_SHEET = "校验结果"
 HEADER = ["序号", "严重程度", "表", "单元格", "说明", "应为", "实为", "差额", "规则"]

@@ -1,0 +1,1 @@
+"""Writers: the template and export layout writer, marks, fill, and safe file output."""
