@@ -236,7 +236,7 @@ def test_not_a_budget_workbook_is_a_chinese_message() -> None:
     on_ribbon("wbt_check", book=book)
     alert = book.app.alerts[-1]
     assert alert.mode == "critical" and alert.title == "预算公开"
-    assert "没有找到任何预算公开表" in alert.prompt
+    assert "没有找到任何部门预算或决算公开表" in alert.prompt
     assert book.app._screen_updating is True  # restored
     assert book.app.status_texts[-1] is False
 

@@ -226,7 +226,7 @@ BAD_FILES = [
     pytest.param(lambda d: _ole(d, "加密.xlsx"), ("打开密码", "已加密"), id="encrypted"),
     pytest.param(lambda d: _ole(d, "金山.et"), ("不支持 .et 格式", "另存为 .xlsx"), id="et"),
     pytest.param(_et_zip, ("不支持 .et 格式",), id="et-zip"),
-    pytest.param(_no_known_table, ("没有找到任何预算公开表",), id="no-table"),
+    pytest.param(_no_known_table, ("没有找到任何部门预算或决算公开表",), id="no-table"),
     pytest.param(
         _without_table_8, ("缺少以下表：表8「政府性基金预算支出情况表」",), id="no-table-8"
     ),
@@ -808,7 +808,19 @@ def test_money_unit_as_printed(tmp_path: Path) -> None:
     assert units["t1"] == ("万元", "D3")
     assert {units[f"t{n}"][0] for n in range(6, 12)} == {"万元"}
     assert data.unit == "昌吉回族自治州政务服务和公共资源交易中心"
-    assert data.plain() == _template_data()
+    # amounts are converted into the set's unit (万元): 元 ÷ 10000, 千元 ÷ 10
+    factors = {"t2": Decimal("0.0001"), "t3": Decimal("0.0001"), "t4": Decimal("0.0001")}
+    factors["t5"] = Decimal("0.1")
+    expected = _template_data()
+    for table_id, table in expected["tables"].items():
+        factor = factors.get(table_id, Decimal(1))
+        table["rows"] = [_scaled(row, factor) for row in table["rows"]]
+    assert data.plain() == expected
+
+
+def _scaled(row: tuple, factor: Decimal) -> tuple:
+    amounts = tuple((key, value * factor) for key, value in row[6])
+    return (*row[:6], amounts, *row[7:])
 
 
 def test_money_unit_not_printed(tmp_path: Path) -> None:

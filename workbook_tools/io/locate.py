@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from workbook_tools.errors import InputError
 from workbook_tools.io.grid import Grid, cell_name, column_letter
 from workbook_tools.io.labels import norm, title_core
+from workbook_tools.layouts import layout_of
 from workbook_tools.money import NotAnAmount, parse_amount
 from workbook_tools.spec.models import TableSetSpec, TableSpec
 
@@ -225,7 +226,8 @@ class HeaderMatcher:
             if best is not None:
                 header.columns[column.key] = best[2]
                 taken.add(best[2])
-        if "lei" not in header.columns:
+        lei = self.table.role_column("lei")
+        if lei is None or lei.key not in header.columns:
             codes = {norm(label) for label in CODE_LABELS}
             for _r, c, text in sorted(cells, key=lambda x: x[1]):
                 if text in codes and c not in taken:
@@ -234,13 +236,8 @@ class HeaderMatcher:
         self._require(grid, header)
 
     def _require(self, grid: Grid, header: Header) -> None:
-        missing = [
-            c.label
-            for c in self.table.columns
-            if c.role in ("amount", "label", "project") and c.key not in header.columns
-        ]
-        if self.table.layout == "code" and "name" not in header.columns:
-            missing.append(self.table.column("name").label)
+        keys = layout_of(self.table).required_columns(self.table)
+        missing = [self.table.column(k).label for k in keys if k not in header.columns]
         if missing:
             raise InputError(
                 f"{self._name()}的表头中找不到以下栏目：" + "、".join(f"「{m}」" for m in missing),

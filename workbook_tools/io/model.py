@@ -104,6 +104,7 @@ class Table:
     remarks: list[Remark] = field(default_factory=list)
     money_unit: str | None = None  # "万元" as printed in 单位：万元; None when not printed
     money_unit_cell: str = ""
+    scale: Decimal = Decimal(1)  # printed amount × scale = amount in the set's declared unit
     column_cells: dict[str, str] = field(default_factory=dict)  # column key → header column
 
     def is_empty(self) -> bool:
@@ -130,6 +131,7 @@ class WorkbookData:
     year: int | None = None
     file: str = ""
     tables: dict[str, Table] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # e.g. spec files skipped as broken
 
     def plain(self) -> dict[str, Any]:
         """Everything but cell addresses and sheet names: equal for two layouts of one data."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from workbook_tools.codes import code_level, code_part, joined_code, split_code_and_name
-from workbook_tools.errors import InputError
-from workbook_tools.io.grid import Grid, cell_name
-from workbook_tools.io.labels import find_year, norm, norm_line
+from workbook_tools.errors import InputError, SpecError
+from workbook_tools.io.grid import Grid, cell_name, column_letter
+from workbook_tools.io.labels import find_year, norm
 from workbook_tools.io.locate import (
     Header,
     HeaderMatcher,
@@ -24,11 +25,12 @@ from workbook_tools.io.locate import (
     is_star_row,
     title_index,
 )
-from workbook_tools.io.model import Amount, Remark, Row, Table, WorkbookData
+from workbook_tools.io.model import Remark, Table, WorkbookData
+from workbook_tools.io.rowview import RowView
 from workbook_tools.io.sources import Engine, read_grids
-from workbook_tools.money import NotAnAmount, parse_amount
-from workbook_tools.spec import TableSetSpec, TableSpec, available_sets, load_spec
-from workbook_tools.spec.models import LineSpec
+from workbook_tools.layouts import layout_of
+from workbook_tools.spec import TableSetSpec, TableSpec, load_spec
+from workbook_tools.spec.loader import load_available
 
 _REMARK_STARTS = ("(表", "备注", "注:", "说明:", "注释")
 _REMARK_MARKS = ("为空表", "不包含")
@@ -36,8 +38,15 @@ _UNIT_MARKS = ("编制部门", "编制单位", "填报单位", "部门名称")
 _MONEY_UNIT = re.compile(r"^\s*单\s*位\s*[:：]\s*(万元|元|千元|亿元)\s*$")
 _UNIT_LINE = re.compile(r"^[^:：]*[:：]\s*(.*)$", re.S)
 _MONEY_UNIT_TAIL = re.compile(r"\s*单\s*位\s*[:：]\s*(万元|元|千元|亿元)\s*$")
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _CAPTION = re.compile(r"^附?表\d+(?:-\d+)?$")  # "表2", "附表3-1" above a title
+
+
+MONEY_UNITS = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "亿元": Decimal(10**8),
+}
 
 
 def read_workbook(
@@ -51,20 +60,14 @@ def read_workbook(
 
 def read_from_grids(grids: list[Grid], file: str = "", set_id: str | None = None) -> WorkbookData:
     try:
+        detection = detect_spec(grids, file)
         if set_id:
-            spec = load_spec(set_id)
-            hits = find_titles(grids, spec)
+            data = _read_as(grids, file, load_spec(set_id), detection)
+        elif detection.hits:
+            data = _read(grids, file, detection.spec, detection.hits)
         else:
-            spec, hits = detect_spec(grids, file)
-        if not hits:
-            raise InputError(
-                "没有找到任何预算公开表（按表名识别，如「部门收支总体情况表」），"
-                "请确认这是部门预算公开表的工作簿"
-            )
-        data = WorkbookData(set_id=spec.id, file=file)
-        data.year = detect_year(grids, hits, file)
-        _read_tables(data, spec, hits)
-        data.unit = _find_unit(grids, hits)
+            raise InputError(_NO_TABLES)
+        data.notices = [str(problem) for problem in detection.problems]
     except InputError as error:
         if error.file is None:
             error.file = file or None
@@ -72,18 +75,76 @@ def read_from_grids(grids: list[Grid], file: str = "", set_id: str | None = None
     return data
 
 
-def detect_spec(grids: list[Grid], file: str = "") -> tuple[TableSetSpec, list[TitleHit]]:
-    """The bundled set whose titles the workbook matches best (the year picks among equals),
-    and where its titles are."""
-    found = {}
-    for set_id in available_sets():
-        spec = load_spec(set_id)
-        found[set_id] = (spec, find_titles(grids, spec))
-    best = max(len({h.table_id for h in hits}) for _, hits in found.values())
-    specs = [spec for spec, hits in found.values() if len({h.table_id for h in hits}) == best]
-    year = detect_year(grids, found[specs[0].id][1], file) if best else None
-    spec = _closest_year(specs, year)
-    return spec, found[spec.id][1]
+_NO_TABLES = (
+    "没有找到任何部门预算或决算公开表（按表名识别，如「部门收支总体情况表」），"
+    "请确认这是公开表的工作簿"
+)
+
+
+def _read(grids: list[Grid], file: str, spec: TableSetSpec, hits: list[TitleHit]) -> WorkbookData:
+    if not hits:
+        raise InputError(_NO_TABLES)
+    data = WorkbookData(set_id=spec.id, file=file)
+    data.year = detect_year(grids, hits, file)
+    _read_tables(data, spec, hits)
+    data.unit = _find_unit(grids, hits)
+    return data
+
+
+def _read_as(
+    grids: list[Grid], file: str, spec: TableSetSpec, detection: Detection
+) -> WorkbookData:
+    """Read with the set the user named; a workbook of another set is told so."""
+    other = detection.spec if detection.spec.id != spec.id else None
+    hits = find_titles(grids, spec)
+    if other is not None and _tables_found(detection.hits) > _tables_found(hits):
+        raise InputError(_wrong_set(other, spec))
+    try:
+        return _read(grids, file, spec, hits)
+    except InputError:
+        if other is not None and _reads(grids, file, other, detection.hits):
+            raise InputError(_wrong_set(other, spec)) from None
+        raise
+
+
+def _wrong_set(found: TableSetSpec, named: TableSetSpec) -> str:
+    return (
+        f"这是{found.describe()}，不是指定的表套「{named.id}」（{named.describe()}）；"
+        f"请去掉 --set 由工具自动识别，或改用 --set {found.id}"
+    )
+
+
+def _reads(grids: list[Grid], file: str, spec: TableSetSpec, hits: list[TitleHit]) -> bool:
+    try:
+        _read(grids, file, spec, hits)
+    except InputError:
+        return False
+    return True
+
+
+@dataclass
+class Detection:
+    spec: TableSetSpec
+    hits: list[TitleHit]
+    problems: list[SpecError] = field(default_factory=list)
+
+
+def _tables_found(hits: list[TitleHit]) -> int:
+    return len({h.table_id for h in hits})
+
+
+def detect_spec(grids: list[Grid], file: str = "") -> Detection:
+    """The set whose titles the workbook matches best (the year picks among equals), and
+    where its titles are. Spec files that do not load are skipped and returned as problems."""
+    specs, problems = load_available()
+    if not specs:
+        raise InputError("没有可用的表套定义：" + "；".join(str(p) for p in problems))
+    found = {spec.id: (spec, find_titles(grids, spec)) for spec in specs}
+    best = max(_tables_found(hits) for _, hits in found.values())
+    candidates = [spec for spec, hits in found.values() if _tables_found(hits) == best]
+    year = detect_year(grids, found[candidates[0].id][1], file) if best else None
+    spec = _closest_year(candidates, year)
+    return Detection(spec, found[spec.id][1], problems)
 
 
 def _closest_year(specs: list[TableSetSpec], year: int | None) -> TableSetSpec:
@@ -160,34 +221,12 @@ def _find_unit(grids: list[Grid], hits: list[TitleHit]) -> str:
     return ""
 
 
-class LineMatcher:
-    """Matches row labels to fixed lines in order, so repeated labels find the right line."""
-
-    def __init__(self, lines: list[LineSpec]) -> None:
-        self.lines = lines
-        self.names = [
-            {norm_line(line.label), *(norm_line(a) for a in line.aliases)} for line in lines
-        ]
-        self.position = 0
-        self.used: set[int] = set()
-
-    def match(self, label: str) -> LineSpec | None:
-        text = norm_line(label)
-        if not text:
-            return None
-        order = [*range(self.position, len(self.lines)), *range(self.position)]
-        for i in order:
-            if i not in self.used and text in self.names[i]:
-                self.used.add(i)
-                self.position = i + 1
-                return self.lines[i]
-        return None
-
-
 class TableReader:
+    """Reads one located table: header, money unit, remarks, repeated headers; the rows
+    themselves are the layout's business."""
+
     def __init__(self, table: TableSpec, spec: TableSetSpec, hit: TitleHit, end_row: int) -> None:
         self.table, self.spec, self.hit, self.grid, self.end = table, spec, hit, hit.grid, end_row
-        self.last_code = ""
         self.totals = {norm(t) for t in [table.total_label, *table.total_aliases]}
         self.index = title_index(spec)
 
@@ -200,10 +239,11 @@ class TableReader:
             title=self.table.title,
             sheet=self.grid.name,
             title_cell=cell_name(self.hit.row, self.hit.col),
-            column_cells={k: _col_letter(c) for k, c in header.columns.items()},
+            column_cells={k: column_letter(c) for k, c in header.columns.items()},
         )
         self._money_unit(table, header)
-        lines = LineMatcher(self.table.lines)
+        view = RowView(self.table, self.grid, header, table.scale)
+        parser = layout_of(self.table).parser(self.table, self.spec, view)
         for r in range(header.last_row + 1, self.end):
             values = self._row_values(r)
             if not values or self._is_repeat(r, values):
@@ -212,9 +252,9 @@ class TableReader:
             if remark is not None:
                 table.remarks.append(remark)
                 continue
-            for row in self._rows(r, lines):
+            for row in parser.rows(r):
                 row.sheet, row.columns = self.grid.name, table.column_cells
-                row.texts = self._texts(r)
+                row.texts = view.texts(r)
                 table.rows.append(row)
         return table
 
@@ -261,163 +301,17 @@ class TableReader:
         return self.table.column(key).role == "amount"
 
     def _money_unit(self, table: Table, header: Header) -> None:
+        """The printed 单位：… and the factor that turns its amounts into the declared unit."""
         for r in range(self.hit.row, header.first_row):
             for c, value in self.grid.row_cells(r).items():
                 unit = _printed_money_unit(value) if isinstance(value, str) else None
                 if unit is not None:
                     table.money_unit = unit
                     table.money_unit_cell = cell_name(r, c)
-
-    # -- cells ---------------------------------------------------------------------------
-    def _text(self, r: int, key: str) -> str:
-        col = self.header.columns.get(key)
-        if col is None:
-            return ""
-        value = self.grid.value(r, col)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
-
-    def _texts(self, r: int) -> dict[str, str]:
-        texts = {}
-        for column in self.table.columns:
-            if column.role == "text" and column.key in self.header.columns:
-                text = self._text(r, column.key)
-                if text:
-                    texts[column.key] = text
-        return texts
-
-    def _amounts(self, r: int, panel: str | None = None) -> dict[str, Amount]:
-        amounts = {}
-        for column in self.table.amount_columns:
-            col = self.header.columns.get(column.key)
-            if col is None or (panel is not None and column.panel != panel):
-                continue
-            cell = cell_name(r, col)
-            formula = self.grid.formulas_without_value.get((r, col))
-            if formula is not None:
-                amounts[column.key] = Amount(
-                    None, cell, formula=formula, problem="formula_without_value"
-                )
-                continue
-            raw = self.grid.value(r, col)
-            try:
-                value = parse_amount(raw)
-            except NotAnAmount:
-                amounts[column.key] = Amount(None, cell, text=str(raw), problem="not_a_number")
-                continue
-            if value is not None:
-                amounts[column.key] = Amount(value, cell)
-        return amounts
-
-    # -- rows ----------------------------------------------------------------------------
-    def _rows(self, r: int, lines: LineMatcher) -> list[Row]:
-        layout = self.table.layout
-        if layout == "two_panel":
-            return self._two_panel_rows(r, lines)
-        if layout == "fixed":
-            row = self._fixed_row(r, lines)
-            return [row] if row else []
-        row = self._code_row(r)
-        return [row] if row else []
-
-    def _code(self, r: int) -> tuple[str | None, str]:
-        name = self._text(r, "name")
-        if "lei" in self.header.columns:
-            lei = code_part(self.grid.value(r, self.header.columns["lei"]), 3)
-            kuan = code_part(self.grid.value(r, self.header.columns.get("kuan", -1)), 2)
-            xiang = code_part(self.grid.value(r, self.header.columns.get("xiang", -1)), 2)
-            if lei is None and kuan is not None and self.last_code:
-                lei = self.last_code[:3]
-            if kuan is None and xiang is not None and len(self.last_code) >= 5:
-                lei, kuan = self.last_code[:3], self.last_code[3:5]
-            if lei is None:
-                return None, name
-            code = lei + (kuan or "") + (xiang if kuan and xiang else "")
-            return code, name
-        if self.header.code_column is not None:
-            code = joined_code(self.grid.value(r, self.header.code_column))
-            if code is not None:
-                return code, name
-        if self.table.code_scheme is not None:
-            code, rest = split_code_and_name(name)
-            if code is not None:
-                return code, rest
-        return None, name
-
-    def _code_row(self, r: int) -> Row | None:
-        code, name = self._code(r)
-        project = self._text(r, "project_name") if "project_name" in self.header.columns else None
-        amounts = self._amounts(r)
-        label_col = self.header.columns.get("name", self.header.columns.get("project_name", 1))
-        row = Row("unknown", name, code, project or None, values=amounts, sheet_row=r)
-        row.label_cell = cell_name(r, label_col)
-        texts = {norm(t) for t in [name, project or "", *self._code_texts(r)]}
-        if project and self.table.layout == "project" and norm(project) not in self.totals:
-            row.kind = "project"
-        elif code is not None:
-            row.kind = code_level(code)  # type: ignore[assignment]
-        elif texts & self.totals:
-            row.kind, row.name, row.project = "total", next(iter(texts & self.totals)), None
-        elif not name and not project and not amounts:
-            return None
-        elif name and self.table.layout == "project":
-            row.kind = "unit"
-        if code is not None:
-            self.last_code = code
-        return row
-
-    def _code_texts(self, r: int) -> list[str]:
-        cols = [self.header.columns.get(k) for k in ("lei", "kuan", "xiang")]
-        cols.append(self.header.code_column)
-        return [self.grid.text(r, c) for c in cols if c is not None]
-
-    def _fixed_row(self, r: int, lines: LineMatcher) -> Row | None:
-        label = self._text(r, "label")
-        amounts = self._amounts(r)
-        if not label and not amounts:
-            return None
-        line = lines.match(label)
-        row = Row("unknown", label.strip(), values=amounts, sheet_row=r)
-        row.label_cell = cell_name(r, self.header.columns["label"])
-        if line is not None:
-            row.kind = "total" if line.key == "total" else "line"
-            row.key, row.name = line.key, clean_label(label)
-        return row
-
-    def _two_panel_rows(self, r: int, lines: LineMatcher) -> list[Row]:
-        rows = []
-        left_label = self._text(r, "income_label")
-        left_amounts = self._amounts(r, "left")
-        if left_label or left_amounts:
-            line = lines.match(left_label)
-            row = Row("unknown", left_label, panel="left", values=left_amounts, sheet_row=r)
-            row.label_cell = cell_name(r, self.header.columns["income_label"])
-            if line is not None:
-                row.kind, row.key, row.name = "line", line.key, clean_label(left_label)
-            rows.append(row)
-        right_label = self._text(r, "expenditure_label")
-        right_amounts = self._amounts(r, "right")
-        if right_label or right_amounts:
-            rows.append(self._right_row(r, right_label, right_amounts))
-        return rows
-
-    def _right_row(self, r: int, label: str, amounts: dict[str, Amount]) -> Row:
-        code, name = split_code_and_name(label)
-        row = Row("unknown", name, code, panel="right", values=amounts, sheet_row=r)
-        row.label_cell = cell_name(r, self.header.columns["expenditure_label"])
-        total = self.table.right_total
-        total_names = set(self.totals)
-        if total is not None:
-            total_names |= {norm_line(total.label), *(norm_line(a) for a in total.aliases)}
-        if code is not None:
-            row.kind = code_level(code)  # type: ignore[assignment]
-        elif norm_line(label) in total_names:
-            row.kind, row.name = "total", clean_label(label)
-            row.key = total.key if total is not None else None
-        return row
+        declared = self.table.money_unit
+        printed = table.money_unit
+        if printed in MONEY_UNITS and declared in MONEY_UNITS and printed != declared:
+            table.scale = MONEY_UNITS[printed] / MONEY_UNITS[declared]
 
 
 def _is_unit_line(text: str) -> bool:
@@ -438,14 +332,3 @@ def _printed_money_unit(text: str) -> str | None:
         match = _MONEY_UNIT_TAIL.search(unicodedata.normalize("NFKC", text))
         unit = match.group(1) if match else None
     return unit
-
-
-def clean_label(text: str) -> str:
-    """A label without any white space: ``"收 入 总 计"`` → ``"收入总计"``."""
-    return _SPACE.sub("", text)
-
-
-def _col_letter(col: int) -> str:
-    from workbook_tools.io.grid import column_letter
-
-    return column_letter(col)

@@ -1,11 +1,15 @@
-"""Load a spec file (with ``extends``) into a validated ``TableSetSpec``.
+"""Load spec files (with ``extends``) into validated ``TableSetSpec``s.
 
-A spec may name another with ``extends: <id>``: its top-level keys replace the parent's.
-Relations live in a sibling file ``<id>.relations.yaml`` when present, inherited too.
+A spec may name another with ``extends: <id>``; the child is merged into the parent by id
+(see ``workbook_tools.spec.merge``). Relations live in a sibling file
+``<id>.relations.yaml`` when present, merged the same way. Besides the bundled folder, the
+folders named in the environment variable ``WBT_SETS`` (separated by ``os.pathsep``) are
+searched first, so a region can add or override a set without changing the package.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,14 +18,30 @@ import yaml
 from pydantic import ValidationError
 
 from workbook_tools.errors import SpecError
+from workbook_tools.spec.merge import merge, strip_directives
 from workbook_tools.spec.models import TableSetSpec
 
 SETS_DIR = Path(__file__).parent / "sets"
+ENV_DIRS = "WBT_SETS"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 
 
+def spec_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p.strip()]
+    return [*extra, SETS_DIR]
+
+
+def _spec_paths() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in spec_dirs():
+        for path in sorted(folder.glob("*.yaml")):
+            if "." not in path.stem:
+                found.setdefault(path.stem, path)
+    return found
+
+
 def available_sets() -> list[str]:
-    return sorted(p.stem for p in SETS_DIR.glob("*.yaml") if "." not in p.stem)
+    return sorted(_spec_paths())
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -29,13 +49,25 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise SpecError("表套定义文件不存在", file=path) from None
+    except UnicodeDecodeError:
+        raise SpecError("表套定义文件不是 UTF-8 文本", file=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else ""
-        raise SpecError(f"表套定义文件不是有效的 YAML {where}：{exc}", file=path) from None
+        raise SpecError(f"表套定义文件不是有效的 YAML {where}".rstrip(), file=path) from None
     if not isinstance(data, dict):
         raise SpecError("表套定义文件的顶层必须是映射（键: 值）", file=path)
     return data
+
+
+def _parent_path(path: Path, parent: str) -> Path:
+    sibling = path.with_name(f"{parent}.yaml")
+    if sibling.exists():
+        return sibling
+    found = _spec_paths().get(parent)
+    if found is None:
+        raise SpecError(f"extends 指向的表套「{parent}」不存在", file=path)
+    return found
 
 
 def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -44,26 +76,47 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     data = _read_yaml(path)
     relations_path = path.with_name(path.stem + ".relations.yaml")
     if relations_path.exists():
-        data.setdefault("relations", _read_yaml(relations_path).get("relations", []))
+        own = _read_yaml(relations_path).get("relations", [])
+        data["relations"] = merge(own, data["relations"]) if "relations" in data else own
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    merged = _raw(path.with_name(f"{parent}.yaml"), (*seen, path))
-    merged.update(data)
-    return merged
+    return merge(_raw(_parent_path(path, str(parent)), (*seen, path)), data)
 
 
 def load_spec_file(path: str | Path) -> TableSetSpec:
     path = Path(path)
-    raw = _raw(path)
+    raw = strip_directives(_raw(path))
+    if isinstance(raw.get("tables"), list):
+        raw["tables"] = sorted(raw["tables"], key=_table_order)
     try:
-        return TableSetSpec.model_validate(raw)
+        spec = TableSetSpec.model_validate(raw)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             field = ".".join(_field_name(raw, error["loc"]))
             problems.append(f"字段 {field}：{error['msg']}")
         raise SpecError("表套定义无效：" + "；".join(problems), file=path) from None
+    _check_layouts(spec, path)
+    return spec
+
+
+def _table_order(table: Any) -> tuple[int, int]:
+    """Tables in the order of their numbers (a child may renumber or add tables)."""
+    number = table.get("number") if isinstance(table, dict) else None
+    return (0, number) if isinstance(number, int) else (1, 0)
+
+
+def _check_layouts(spec: TableSetSpec, path: Path) -> None:
+    from workbook_tools.layouts import table_problems
+
+    problems = [
+        f"字段 tables.[{table.id}].{field}：{text}"
+        for table in spec.tables
+        for field, text in table_problems(table)
+    ]
+    if problems:
+        raise SpecError("表套定义无效：" + "；".join(problems), file=path)
 
 
 def _field_name(raw: Any, loc: tuple[Any, ...]) -> list[str]:
@@ -82,10 +135,25 @@ def _field_name(raw: Any, loc: tuple[Any, ...]) -> list[str]:
 
 
 @cache
+def _load_cached(path: Path, mtime: float) -> TableSetSpec:
+    return load_spec_file(path)
+
+
 def load_spec(set_id: str) -> TableSetSpec:
-    """The bundled spec ``set_id`` (e.g. ``budget-2024``)."""
-    path = SETS_DIR / f"{set_id}.yaml"
-    if not path.exists():
+    """The spec ``set_id`` (e.g. ``budget-2024``) from the spec folders."""
+    path = _spec_paths().get(set_id)
+    if path is None:
         known = "、".join(available_sets())
         raise SpecError(f"没有名为「{set_id}」的表套。可用的表套：{known}")
-    return load_spec_file(path)
+    return _load_cached(path, path.stat().st_mtime)
+
+
+def load_available() -> tuple[list[TableSetSpec], list[SpecError]]:
+    """Every set that loads, and the problems of those that do not (they are skipped)."""
+    specs, problems = [], []
+    for set_id in available_sets():
+        try:
+            specs.append(load_spec(set_id))
+        except SpecError as error:
+            problems.append(error)
+    return specs, problems

@@ -1,8 +1,12 @@
 """Pydantic models of a table set: the declarative description of the disclosure tables.
 
-A spec file (YAML, one per set and year) is loaded into ``TableSetSpec``. Layout, labels,
-aliases, fixed lines, code lists and the relations the checks evaluate are all data here;
-a new year or region is a new spec file, not new code.
+A spec file (YAML, one per set and year) is loaded into ``TableSetSpec``. Tables, their
+layouts (by name, see ``workbook_tools.layouts``), columns by role, fixed lines, code lists,
+the relations the checks evaluate, the narrative and the regional conventions are all data
+here; a new year or region is a new spec file, not new code.
+
+A table's ``id`` names what the table *is* (``t10`` is the 三公 table in every budget set);
+its ``number`` is how a set prints it (表8 in the 2022 set, 表10 in 2024).
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from workbook_tools.spec.narrative import NarrativeSpec
+
 ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount", "text"]
-TableLayout = Literal["code", "project", "fixed", "two_panel"]
 CodeScheme = Literal["function", "economic"]
 Severity = Literal["error", "warning", "hint"]
 Op = Literal["eq", "le", "ge"]
+Kind = Literal["budget", "final_accounts"]
 
-_KEY = r"^[a-z][a-z0-9_]*$"
+KEY = r"^[a-z][a-z0-9_]*$"
+TABLE_ID = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
@@ -26,7 +33,7 @@ class Strict(BaseModel):
 
 
 class ColumnSpec(Strict):
-    key: str = Field(pattern=_KEY)
+    key: str = Field(pattern=KEY)
     role: ColumnRole = "amount"
     header: list[str] = Field(min_length=1, description="header labels, top row first")
     aliases: list[str] = Field(default_factory=list, description="accepted variants of the leaf")
@@ -44,7 +51,7 @@ class ColumnSpec(Strict):
 class LineSpec(Strict):
     """A fixed labelled row (表1/表4 left panel, 表10)."""
 
-    key: str = Field(pattern=_KEY)
+    key: str = Field(pattern=KEY)
     label: str
     aliases: list[str] = Field(default_factory=list)
     derived: bool = False
@@ -52,16 +59,19 @@ class LineSpec(Strict):
 
 
 class TableSpec(Strict):
-    id: str = Field(pattern=r"^[ts]\d+$")
+    id: str = Field(pattern=TABLE_ID)
     number: int
     title: str
     title_variants: list[str] = Field(default_factory=list)
-    layout: TableLayout
+    layout: str = Field(description="layout class name, see workbook_tools.layouts")
     code_scheme: CodeScheme | None = None
     columns: list[ColumnSpec]
     lines: list[LineSpec] = Field(default_factory=list, description="fixed rows, in order")
     total_label: str = "合计"
     total_aliases: list[str] = Field(default_factory=lambda: ["合计", "总计"])
+    total_row: Literal["first", "last"] = Field(
+        default="first", description="where the template and export put the total row"
+    )
     right_total: LineSpec | None = Field(default=None, description="two_panel: 支出总计 row")
     class_list: bool = Field(default=False, description="two_panel: right side lists the classes")
     blank_rows: int = Field(default=20, description="template rows for codes or projects")
@@ -73,6 +83,7 @@ class TableSpec(Strict):
     publish: bool = Field(default=True, description="part of the published disclosure")
     required: bool = Field(default=True, description="reading fails when the table is missing")
     sheet: str | None = Field(default=None, description="template sheet; default 表<number>")
+    money_unit: str = Field(default="万元", description="the unit the set publishes it in")
 
     @property
     def label(self) -> str:
@@ -89,6 +100,16 @@ class TableSpec(Strict):
                 return column
         raise KeyError(key)
 
+    def has_column(self, key: str) -> bool:
+        return any(column.key == key for column in self.columns)
+
+    def role_column(self, role: str, panel: str | None = None) -> ColumnSpec | None:
+        """The first column of ``role`` (on ``panel`` when given)."""
+        for column in self.columns:
+            if column.role == role and (panel is None or column.panel == panel):
+                return column
+        return None
+
     @property
     def amount_columns(self) -> list[ColumnSpec]:
         return [c for c in self.columns if c.role == "amount"]
@@ -99,6 +120,12 @@ class TableSpec(Strict):
             keys.add(self.right_total.key)
         return keys
 
+    def line(self, key: str) -> LineSpec | None:
+        for line in [*self.lines, *([self.right_total] if self.right_total else [])]:
+            if line.key == key:
+                return line
+        return None
+
     @model_validator(mode="after")
     def _consistent(self) -> TableSpec:
         keys = [c.key for c in self.columns]
@@ -107,12 +134,6 @@ class TableSpec(Strict):
         numbers = [c.number for c in self.columns if c.number is not None]
         if len(numbers) != len(set(numbers)):
             raise ValueError(f"{self.id}: duplicate ※ column numbers")
-        if self.layout in ("fixed", "two_panel") and not self.lines:
-            raise ValueError(f"{self.id}: layout {self.layout} needs lines")
-        if self.layout == "code" and self.code_scheme is None:
-            raise ValueError(f"{self.id}: layout code needs code_scheme")
-        if self.layout == "two_panel" and {c.panel for c in self.columns} != {"left", "right"}:
-            raise ValueError(f"{self.id}: two_panel columns need panel left and right")
         line_keys = [line.key for line in self.lines]
         if len(line_keys) != len(set(line_keys)):
             raise ValueError(f"{self.id}: duplicate line keys")
@@ -121,31 +142,36 @@ class TableSpec(Strict):
 
 # A reference names amounts: "t1!line=gp_own:income", "t2!total:gp", "t6!code=30108:total".
 # Per-code relations name a table and its columns instead.
-REF_PATTERN = re.compile(r"^([ts]\d+)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$")
+REF_PATTERN = re.compile(
+    r"^([a-z][a-z0-9_]*)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$"
+)
 
 
 class Side(Strict):
     """One side of a per-code relation: the sum of ``columns`` of ``table`` for a code."""
 
-    table: str = Field(pattern=r"^[ts]\d+$")
+    table: str = Field(pattern=TABLE_ID)
     columns: list[str] = Field(min_length=1)
     rows: Literal["codes", "classes", "panel"] = "codes"
+
+
+RelationKind = Literal[
+    "row_sum",  # in every row of table: total column = Σ part columns
+    "line_sum",  # fixed lines: total line = Σ part lines, in the given columns
+    "hierarchy",  # 类 = Σ款, 款 = Σ项, 总计 = Σ类 in the given columns
+    "project_rollup",  # code / total rows = Σ project rows under them
+    "per_code",  # left side = right side for every code (and the total)
+    "refs",  # Σ left refs op Σ right refs
+    "empty_remark",  # empty table ⇔ 为空表 remark
+]
 
 
 class RelationSpec(Strict):
     """A relation the checks evaluate. ``kind`` selects the rule evaluator."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    kind: Literal[
-        "row_sum",  # in every row of table: total column = Σ part columns
-        "line_sum",  # fixed lines: total line = Σ part lines, in the given columns
-        "hierarchy",  # 类 = Σ款, 款 = Σ项, 总计 = Σ类 in the given columns
-        "project_rollup",  # code / total rows = Σ project rows under them
-        "per_code",  # left side = right side for every code (and the total)
-        "refs",  # Σ left refs op Σ right refs
-        "empty_remark",  # empty table ⇔ 为空表 remark
-    ]
-    table: str | None = Field(default=None, pattern=r"^[ts]\d+$")
+    kind: RelationKind
+    table: str | None = Field(default=None, pattern=TABLE_ID)
     total: str | None = None
     parts: list[str] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)
@@ -202,22 +228,66 @@ class CodeName(Strict):
     name: str
 
 
+class Wording(Strict):
+    """What a set calls its parts; defaults follow the set's ``kind``."""
+
+    disclosure: str = Field(description="部门预算公开表 / 部门决算公开表")
+    report: str = Field(description="部门预算情况说明 / 部门决算情况说明")
+    stage: str = Field(description="预算 / 决算")
+
+
+KIND_WORDING = {
+    "budget": Wording(disclosure="部门预算公开表", report="部门预算情况说明", stage="预算"),
+    "final_accounts": Wording(disclosure="部门决算公开表", report="部门决算情况说明", stage="决算"),
+}
+
+
+class Conventions(Strict):
+    """Regional conventions of writing and publishing."""
+
+    growth_from_zero: Literal["hundred", "none"] = Field(
+        default="hundred",
+        description="a rise from 0: hundred = '增长 100.00%' (Xinjiang seeds); none = no rate",
+    )
+    title_year: Literal["none", "prefix"] = Field(
+        default="prefix", description="table titles in templates/exports: '2024年…' or plain"
+    )
+
+
 class TableSetSpec(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
-    kind: Literal["budget", "final_accounts"]
+    kind: Kind
     year: int
     region: str = ""
+    wording: Wording | None = None
+    conventions: Conventions = Field(default_factory=Conventions)
     function_classes: list[CodeName] = Field(description="类 list of 表1/表4, fixed by year")
     economic_classes: list[CodeName] = Field(default_factory=list)
     tables: list[TableSpec]
     relations: list[RelationSpec] = Field(default_factory=list)
+    narrative: NarrativeSpec | None = None
 
     def table(self, table_id: str) -> TableSpec:
         for table in self.tables:
             if table.id == table_id:
                 return table
         raise KeyError(table_id)
+
+    def has_table(self, table_id: str) -> bool:
+        return any(table.id == table_id for table in self.tables)
+
+    @property
+    def words(self) -> Wording:
+        return self.wording or KIND_WORDING[self.kind]
+
+    @property
+    def published_tables(self) -> list[TableSpec]:
+        return [t for t in self.tables if t.publish]
+
+    def describe(self) -> str:
+        """``2022 年口径的表（9 张表）``: how messages name the set to a user."""
+        return f"{self.year} 年口径的{self.words.disclosure}（{len(self.published_tables)} 张表）"
 
     @model_validator(mode="after")
     def _references(self) -> TableSetSpec:
@@ -239,7 +309,7 @@ def _check_relation(relation: RelationSpec, tables: dict[str, TableSpec]) -> Non
         return tables[table_id]
 
     def column(spec: TableSpec, key: str) -> None:
-        if key not in {c.key for c in spec.columns}:
+        if not spec.has_column(key):
             raise ValueError(f"relation {relation.id}: {spec.id} has no column {key}")
 
     if relation.table is not None:

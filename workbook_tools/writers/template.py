@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_tools.io.model import Row
+from workbook_tools.layouts import layout_of, parent_codes
 from workbook_tools.spec.models import ColumnSpec, TableSetSpec, TableSpec
 
 CodeStyle = Literal["split", "joined", "in_name"]
@@ -113,7 +113,7 @@ def write_workbook(
     book = xlsxwriter.Workbook(str(path))
     book.set_properties(
         {
-            "title": f"{year}年{unit}部门预算公开表",
+            "title": f"{year}年{unit}{spec.words.disclosure}",
             "subject": spec.name,
             "author": "",
             "company": unit,
@@ -128,14 +128,20 @@ def write_workbook(
         if sheet is None:
             sheet = book.add_worksheet(name)
         data = (content or {}).get(table.id)
-        writer = _TableWriter(sheet, formats, spec, table, style, unit, year, start)
+        writer = TableWriter(sheet, formats, spec, table, style, unit, year, start)
         end = writer.write(data, first_on_sheet=name not in sheets)
         sheets[name] = (sheet, end + 2)
     book.close()
     return path
 
 
-class _TableWriter:
+class TableWriter:
+    """Writes one table: title block, header, the layout's rows, remarks, page setup.
+
+    The layouts (``workbook_tools.layouts``) write their rows through ``cell``, ``amount``,
+    ``code_part`` and ``next_row``; shading and locking of derived cells follow the layout.
+    """
+
     def __init__(
         self,
         sheet: Worksheet,
@@ -149,31 +155,65 @@ class _TableWriter:
     ) -> None:
         self.sheet, self.f, self.spec, self.table, self.style = sheet, formats, spec, table, style
         self.unit, self.year = unit, year
+        self.layout = layout_of(table)
         self.columns = visible_columns(table, style)
         self.amount_format = "#,##0.00;-#,##0.00;;@" if style.zero_blank else "#,##0.00"
         self.r0, self.c0 = start_row, style.origin[1]
         self.row = self.r0
+        self.parents: set[str] = set()
+        self.total_first = style.total_first and table.total_row == "first"
 
-    # -- cells ---------------------------------------------------------------------------
-    def _text(self, text: str) -> str:
+    # -- what the layouts call -----------------------------------------------------------
+    def fmt(self, **props: Any) -> Any:
+        return self.f.get(**props)
+
+    def spaced(self, text: str) -> str:
+        """A short label letter-spaced in the system-export style (``收 入 总 计``)."""
         return " ".join(text) if self.style.letter_spaced and len(text) <= 6 else text
 
-    def _cell(self, col: int, value: Any, fmt: Any) -> None:
+    def cell(self, col: int, value: Any, fmt: Any) -> None:
         self.sheet.write(self.row, self.c0 + col, value, fmt)
 
-    def _amount(self, col: int, amount: Decimal | None, shaded: bool, bold: bool) -> None:
-        if self.style.amounts_as_text and amount is not None:
+    def next_row(self) -> None:
+        self.row += 1
+
+    def repeat_header(self) -> None:
+        """The header block again (a table split over pages, as system exports do)."""
+        self.row += 1
+        self._header_block()
+
+    @property
+    def has_codes(self) -> bool:
+        return any(c.role in ("lei", "code") for c in self.columns)
+
+    def has_role(self, role: str) -> bool:
+        return any(c.role == role for c in self.columns)
+
+    def code_part(self, col: int, part: str, fmt: Any) -> None:
+        if part and self.style.code_parts_as_numbers:
+            self.cell(col, int(part), fmt)
+        else:
+            self.sheet.write_string(self.row, self.c0 + col, part, fmt)
+
+    def amount(self, col: int, row: Row, key: str, bold: bool) -> None:
+        """The amount of ``row`` in column ``key``, shaded and locked when derived."""
+        found = row.values.get(key)
+        value = found.value if found is not None else None
+        shaded = self.layout.derived(self.table, row, key, self.parents)
+        if self.style.amounts_as_text and value is not None:
             fmt = self.f.get(border=1, align="right", bold=bold, **self._shade(shaded))
-            text = f"{amount:,.2f}" if amount.as_tuple().exponent >= -2 else f"{amount:,f}"  # type: ignore[operator]
-            self.sheet.write_string(self.row, self.c0 + col, text, fmt)
+            exact = value.as_tuple().exponent >= -2  # type: ignore[operator]
+            self.sheet.write_string(
+                self.row, self.c0 + col, f"{value:,.2f}" if exact else f"{value:,f}", fmt
+            )
             return
         fmt = self.f.get(
             border=1, num_format=self.amount_format, bold=bold, locked=shaded, **self._shade(shaded)
         )
-        if amount is None:
+        if value is None:
             self.sheet.write_blank(self.row, self.c0 + col, None, fmt)
         else:
-            self.sheet.write_number(self.row, self.c0 + col, float(amount), fmt)
+            self.sheet.write_number(self.row, self.c0 + col, float(value), fmt)
 
     def _shade(self, shaded: bool) -> dict[str, Any]:
         return {"bg_color": SHADE} if shaded and self.style.shade_derived else {}
@@ -182,17 +222,13 @@ class _TableWriter:
     def write(self, content: TableContent | None, first_on_sheet: bool = True) -> int:
         """Write the table; returns the row after it."""
         width = len(self.columns)
+        self.parents = parent_codes(content.rows) if content is not None else set()
         self._title_block(width)
         header_first = self.row
         self._header_block()
         header_last = self.row - 1
         data_first = self.row
-        if self.table.layout == "two_panel":
-            self._two_panel_rows(content)
-        elif self.table.layout == "fixed":
-            self._fixed_rows(content)
-        else:
-            self._code_rows(content)
+        self.layout.write(self, content)
         self._remarks(content, width)
         if first_on_sheet:
             self._setup_page(header_first, header_last, data_first)
@@ -216,7 +252,8 @@ class _TableWriter:
             self.sheet.merge_range(self.row, self.c0, self.row, last - 1, unit_text, unit_fmt)
         else:
             self.sheet.write(self.row, self.c0, unit_text, unit_fmt)
-        self.sheet.write(self.row, last, "单位：万元", self.f.get(align="right"))
+        money_unit = f"单位：{self.table.money_unit}"
+        self.sheet.write(self.row, last, money_unit, self.f.get(align="right"))
         self.row += 1
 
     def _header_block(self) -> None:
@@ -240,7 +277,7 @@ class _TableWriter:
                     end += 1
                 bottom = self.row + (depth - 1 if level == len(path) - 1 else level)
                 top = self.row + level
-                label = self._text(path[level])
+                label = self.spaced(path[level])
                 if top == bottom:
                     single_row_cells.append((top, col, end, label))
                 if (top, col) == (bottom, end):
@@ -253,7 +290,7 @@ class _TableWriter:
         if self.style.star_row and any(c.number is not None for c in self.columns):
             star = self.f.get(border=1, align="center")
             for i, column in enumerate(self.columns):
-                self._cell(i, column.number if column.number is not None else "※", star)
+                self.cell(i, column.number if column.number is not None else "※", star)
             self.row += 1
 
     def _header_heights(self, cells: list[tuple[int, int, int, str]]) -> None:
@@ -270,129 +307,6 @@ class _TableWriter:
         for row, lines in needed.items():
             if lines > 1:
                 self.sheet.set_row(row, 13.5 * lines + 4)
-
-    def _code_rows(self, content: TableContent | None) -> None:
-        if content is None:
-            totals = [Row("total", self.table.total_label)] if self.table.publish else []
-            rows = totals + [Row("unknown")] * self.table.blank_rows
-        else:
-            rows = list(content.rows)
-        totals = [r for r in rows if r.kind == "total"]
-        others = [r for r in rows if r.kind != "total"]
-        rows = totals + others if self.style.total_first else others + totals
-        for i, row in enumerate(rows):
-            if self.style.split_after and i == self.style.split_after:
-                self.row += 1
-                self._header_block()
-            self._code_row(row)
-
-    def _code_row(self, row: Row) -> None:
-        subtotal = row.kind in ("total", "lei", "kuan", "unit") or (
-            row.kind == "xiang" and self.table.layout == "project"
-        )
-        bold = row.kind in ("total", "lei", "kuan")
-        text = self.f.get(border=1, bold=bold, locked=False)
-        code = row.code or ""
-        for i, column in enumerate(self.columns):
-            if column.role == "amount":
-                self._amount(i, _value(row, column.key), subtotal or column.derived, bold)
-            elif column.role == "lei":
-                self._code_part(i, code[:3], text)
-            elif column.role == "kuan":
-                self._code_part(i, code[3:5], text)
-            elif column.role == "xiang":
-                self._code_part(i, code[5:7], text)
-            elif column.role == "code":
-                self._cell(i, code, text)
-            elif column.role == "text":
-                self._cell(
-                    i,
-                    row.texts.get(column.key, ""),
-                    self.f.get(border=1, locked=False, text_wrap=True),
-                )
-            elif column.role == "name":
-                name = row.name
-                if code and (self.style.code_style == "in_name" or not self._has_codes()):
-                    name = f"{code} {name}"
-                self._cell(i, self._text(name) if row.kind == "total" else name, text)
-            elif column.role == "project":
-                label = row.project or ""
-                wrap = self.f.get(border=1, bold=bold, locked=False, text_wrap=True)
-                if (
-                    row.kind == "total"
-                    and self.table.layout == "project"
-                    and not _has_name(self.columns)
-                ):
-                    label = self._text(row.name)
-                self._cell(i, label, wrap)
-        self.row += 1
-
-    def _has_codes(self) -> bool:
-        return any(c.role in ("lei", "code") for c in self.columns)
-
-    def _code_part(self, col: int, part: str, fmt: Any) -> None:
-        if part and self.style.code_parts_as_numbers:
-            self._cell(col, int(part), fmt)
-        else:
-            self.sheet.write_string(self.row, self.c0 + col, part, fmt)
-
-    def _fixed_rows(self, content: TableContent | None) -> None:
-        by_key = {r.key: r for r in (content.rows if content else []) if r.key}
-        for line in self.table.lines:
-            row = by_key.get(line.key, Row("line", line.label, key=line.key))
-            bold = line.level <= 1 and line.derived
-            label_fmt = self.f.get(border=1, bold=bold, indent=2 if line.level == 3 else 0)
-            for i, column in enumerate(self.columns):
-                if column.role == "amount":
-                    self._amount(i, _value(row, column.key), line.derived or column.derived, bold)
-                elif column.role == "text":
-                    text_fmt = self.f.get(border=1, locked=False, text_wrap=True)
-                    self._cell(i, row.texts.get(column.key, ""), text_fmt)
-                else:
-                    self._cell(i, self._text(line.label), label_fmt)
-            self.row += 1
-
-    def _two_panel_rows(self, content: TableContent | None) -> None:
-        rows = content.rows if content else []
-        lines = {r.key: r for r in rows if r.panel == "left" and r.key}
-        right = {r.code: r for r in rows if r.panel == "right" and r.code}
-        right_total = next((r for r in rows if r.panel == "right" and r.kind == "total"), None)
-        body_lines = [line for line in self.table.lines if line.level > 0]
-        total_line = next((line for line in self.table.lines if line.level == 0), None)
-        classes = [(c.code, c.name) for c in self.spec.function_classes]
-        classes += [(code, r.name) for code, r in right.items() if code not in dict(classes)]
-        left_cols = [i for i, c in enumerate(self.columns) if c.panel == "left"]
-        right_cols = [i for i, c in enumerate(self.columns) if c.panel == "right"]
-        for i in range(max(len(body_lines), len(classes))):
-            if i < len(body_lines):
-                line = body_lines[i]
-                row = lines.get(line.key, Row("line", line.label, key=line.key))
-                self._panel_cells(left_cols, line.label, row, line.derived, line.level <= 1)
-            else:
-                self._panel_cells(left_cols, "", Row("line"), False, False)
-            if i < len(classes):
-                code, name = classes[i]
-                row = right.get(code, Row("lei", name, code=code))
-                self._panel_cells(right_cols, f"{code} {name}", row, False, False)
-            else:
-                self._panel_cells(right_cols, "", Row("line"), False, False)
-            self.row += 1
-        if total_line is not None:
-            row = lines.get(total_line.key, Row("line", total_line.label, key=total_line.key))
-            self._panel_cells(left_cols, self._text(total_line.label), row, True, True)
-        spec_total = self.table.right_total
-        if spec_total is not None:
-            row = right_total or Row("total", spec_total.label, key=spec_total.key)
-            self._panel_cells(right_cols, self._text(spec_total.label), row, True, True)
-        self.row += 1
-
-    def _panel_cells(self, cols: list[int], label: str, row: Row, shaded: bool, bold: bool) -> None:
-        for i in cols:
-            column = self.columns[i]
-            if column.role == "amount":
-                self._amount(i, _value(row, column.key), shaded or column.derived, bold)
-            else:
-                self._cell(i, label, self.f.get(border=1, bold=bold))
 
     def _remarks(self, content: TableContent | None, width: int) -> None:
         remarks = list(content.remarks) if content is not None else []
@@ -419,12 +333,3 @@ class _TableWriter:
         self.sheet.set_footer("&C第 &P 页，共 &N 页")
         self.sheet.center_horizontally()
         self.sheet.freeze_panes(data_first, 0)
-
-
-def _has_name(columns: list[_Column]) -> bool:
-    return any(c.role == "name" for c in columns)
-
-
-def _value(row: Row, key: str) -> Decimal | None:
-    found = row.values.get(key)
-    return found.value if found is not None else None
