@@ -13,9 +13,10 @@ from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.narrative import arithmetic
-from workbook_tools.narrative.draft import PLACEHOLDER_REASON, build_draft
+from workbook_tools.narrative.draft import build_draft
 from workbook_tools.narrative.figures import compute_figures
 from workbook_tools.narrative.render import render_markdown
+from workbook_tools.narrative.template import PLACEHOLDER_REASON
 from workbook_tools.narrative.textcheck import check_text
 
 # Every share, change and growth rate the seeds' 第三部分 print, by the figure it speaks of.

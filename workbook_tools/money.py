@@ -76,3 +76,11 @@ def format_amount(amount: Decimal) -> str:
     exact = amount.as_tuple().exponent <= -2  # type: ignore[operator]
     text = format(amount, "f" if exact else ".2f")  # no quantize: it fails beyond 28 digits
     return "0.00" if text in {"-0.00", "-0"} else text
+
+
+def money(value: Decimal) -> str:
+    """``1418.72`` → ``"1,418.72"`` (at least two decimals, thousands separated)."""
+    text = format_amount(value)
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{fraction}"

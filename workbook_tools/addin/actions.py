@@ -19,8 +19,8 @@ from workbook_tools.errors import OutputError, WbtError
 from workbook_tools.io.grid import Grid
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.io.reader import read_from_grids
+from workbook_tools.money import money
 from workbook_tools.rules import CheckResult, check_workbook
-from workbook_tools.rules.context import money
 from workbook_tools.spec import load_spec
 from workbook_tools.writers.export.publish import blocking_errors, default_name, write_publishable
 from workbook_tools.writers.fill import FillChange, plan_fill

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from workbook_tools.money import format_amount
+from workbook_tools.spec.models import Ref
 
 RowKind = Literal["total", "lei", "kuan", "xiang", "project", "unit", "line", "unknown"]
 Problem = Literal["not_a_number", "formula_without_value"]
@@ -109,6 +110,28 @@ class Table:
 
     def is_empty(self) -> bool:
         return not any(row.has_amounts() for row in self.rows)
+
+    def code_rows(self) -> dict[str, Row]:
+        """Code rows (not projects) by code; the first of duplicates wins."""
+        rows: dict[str, Row] = {}
+        for row in self.rows:
+            if row.kind in ("lei", "kuan", "xiang") and row.code and row.code not in rows:
+                rows[row.code] = row
+        return rows
+
+    def total_row(self) -> Row | None:
+        return next((r for r in self.rows if r.kind == "total"), None)
+
+    def line_row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def find(self, ref: Ref) -> Row | None:
+        """The row a reference names (``total``, ``line=…``, ``code=…``)."""
+        if ref.row == "total":
+            return self.total_row()
+        if ref.row == "line":
+            return self.line_row(ref.key)
+        return self.code_rows().get(ref.key)
 
     def to_json(self) -> dict[str, Any]:
         return {

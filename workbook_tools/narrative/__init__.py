@@ -12,10 +12,12 @@ def write_draft(data: WorkbookData, output: Path, fmt: str = "docx") -> Path:
     from workbook_tools.narrative.draft import build_draft
     from workbook_tools.narrative.figures import compute_figures
     from workbook_tools.narrative.render import render_docx, render_markdown
+    from workbook_tools.spec import load_spec
     from workbook_tools.writers.atomic import atomic_write
 
-    paragraphs, _ = build_draft(compute_figures(data))
-    title = f"{data.year}年{data.unit}部门预算情况说明"
+    spec = load_spec(data.set_id)
+    paragraphs, _ = build_draft(compute_figures(data, spec))
+    title = f"{data.year}年{data.unit}{spec.words.report}"
     if fmt == "md":
         text = render_markdown(paragraphs)
         return atomic_write(

@@ -1,7 +1,7 @@
 """Shares and growth rates as the disclosures print them (四舍五入 to 2 decimals).
 
-Growth with a zero base follows the seeds: 100.00 % when this year has money, 0.00 % when
-both years are zero. ``*_range`` give the interval a printed rate may lie in when its
+Growth with a zero base follows the set's convention: 100.00 % when this year has money (the
+seeds), or no rate; 0.00 % when both years are zero. ``*_range`` give the interval a printed rate may lie in when its
 amounts are 2-decimal roundings (each ±0.005), so a rate computed from unrounded yuan
 figures is told apart from a wrong one.
 """
@@ -23,9 +23,13 @@ def share(part: Decimal, whole: Decimal) -> Decimal:
     return percent(part / whole) if whole else Decimal("0.00")
 
 
-def growth(this_year: Decimal, last_year: Decimal) -> Decimal:
+def growth(this_year: Decimal, last_year: Decimal, from_zero: str = "hundred") -> Decimal | None:
+    """The growth rate; from a zero base 100.00 % (``hundred``, the Xinjiang seeds) or no
+    rate at all (``none``, where a region forbids writing one), 0.00 % when both are 0."""
     if last_year == 0:
-        return Decimal("100.00") if this_year else Decimal("0.00")
+        if not this_year:
+            return Decimal("0.00")
+        return Decimal("100.00") if from_zero == "hundred" else None
     return percent((this_year - last_year) / last_year)
 
 

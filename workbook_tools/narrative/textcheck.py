@@ -4,8 +4,9 @@ The text is cut into sentences (PDF line breaks inside a sentence are joined), e
 into clauses. In a clause, every figure — ``X 万元``, ``占 Y%``, ``增加/减少 W 万元``,
 ``增长/下降 Z%`` — belongs to the last subject named before it (``一般公共预算``,
 ``一般公共服务支出（类）``, ``基本支出`` …), resolved within the section (一 … 十二) it stands
-in. Each figure is recomputed from ``Figures`` and reported when it disagrees: an error when
-no rounding can explain it, a warning when it is only a rounding question.
+in (the set declares which figures each section names). Each figure is recomputed from
+``Figures`` and reported when it disagrees: an error when no rounding can explain it, a
+warning when it is only a rounding question.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbook_tools.errors import InputError
+from workbook_tools.money import money
 from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.figures import Figure, Figures
-from workbook_tools.rules.context import money
 from workbook_tools.rules.findings import CellRef, Finding, Severity
 
 SHEET = "情况说明"
-_SECTIONS = ["十二", "十一", "十", "九", "八", "七", "六", "五", "四", "三", "二", "一"]
-_HEADING = re.compile(r"^#*\s*(?:\*\*)?\s*(十[一二]?|[一二三四五六七八九])\s*[、.．]")
+_NUMERAL = r"(?:[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_HEADING = re.compile(rf"^#*\s*(?:\*\*)?\s*({_NUMERAL})\s*[、.．]")
 _SUBHEADING = re.compile(r"^#*\s*(?:\*\*)?\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]")
 _TAGS = re.compile(r"<[^>]+>|\*\*|^#+\s*")
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
@@ -42,7 +43,7 @@ _ITEM = re.compile(
 @dataclass
 class Sentence:
     text: str  # as written (normalised, spaces kept)
-    section: str
+    section: str  # the heading numeral of the section it stands in
     number: int
 
 
@@ -115,9 +116,11 @@ class _Subjects:
     def __init__(self, figures: Figures, section: str) -> None:
         table: dict[str, list[Figure]] = {}
         for figure in figures.by_key.values():
-            if section != figure.section and section not in figure.also_in:
+            if section not in figure.sections:
                 continue
             for name in (figure.subject, *figure.aliases):
+                if not name:
+                    continue
                 table.setdefault(norm(name), []).append(figure)
         self.names = sorted(table, key=len, reverse=True)
         self.table = table
@@ -134,7 +137,10 @@ class _Subjects:
 class TextChecker:
     def __init__(self, figures: Figures) -> None:
         self.figures = figures
-        self.subjects = {section: _Subjects(figures, section) for section in _SECTIONS}
+        self.sections = {section.number: section for section in figures.narrative.sections}
+        self.subjects = {
+            number: _Subjects(figures, section.id) for number, section in self.sections.items()
+        }
         self.result = TextCheck()
         self.project: Figure | None = None
 
@@ -146,19 +152,25 @@ class TextChecker:
     # -- sentences -----------------------------------------------------------------------
     def _sentence(self, sentence: Sentence) -> None:
         compact = norm(sentence.text)
-        if sentence.section == "七" and compact.startswith("项目名称"):
-            self.project = self._project(compact.split(":", 1)[-1])
+        section = self.sections.get(sentence.section)
+        projects = section.projects if section is not None else None
+        if projects is not None and compact.startswith(norm(projects.name_label)):
+            self.project = self._project(projects.group, compact.split(":", 1)[-1])
             return
-        if "为空表" in compact and sentence.section in ("八", "九"):
-            self._empty_claim(sentence, compact)
+        if section is not None and "为空表" in compact:
+            for key in section.empty_claims:
+                self._empty_claim(sentence, key)
         for clause in _clauses(compact):
             self._clause(sentence, clause)
 
     def _clause(self, sentence: Sentence, clause: str) -> None:
         subjects = self.subjects.get(sentence.section)
         mentions = subjects.mentions(clause) if subjects else []
-        if sentence.section == "七" and self.project is not None and "预算安排规模" in clause:
-            mentions.append((clause.index("预算安排规模"), [self.project]))
+        section = self.sections.get(sentence.section)
+        intro = section.projects if section is not None else None
+        label = norm(intro.amount_label) if intro is not None else ""
+        if self.project is not None and label and label in clause:
+            mentions.append((clause.index(label), [self.project]))
         tokens = list(_TOKEN.finditer(clause))
         change: Decimal | None = None
         for token in tokens:
@@ -271,16 +283,18 @@ class TextChecker:
         self, sentence: Sentence, figure: Figure, value: Decimal, change: Decimal | None
     ) -> None:
         if figure.last is not None:
-            expected = arithmetic.growth(figure.amount, figure.last)
+            expected = arithmetic.growth(figure.amount, figure.last, figure.from_zero)
             low, high = arithmetic.growth_range(figure.amount, figure.last)
             basis = f"（{money(figure.amount)} 比上年 {money(figure.last)}）"
         elif change is not None:
             last = figure.amount - change
-            expected = arithmetic.growth(figure.amount, last)
+            expected = arithmetic.growth(figure.amount, last, figure.from_zero)
             low, high = arithmetic.growth_range_from_change(figure.amount, change)
             basis = f"（按文中增减额 {money(change)} 万元推算上年为 {money(last)} 万元）"
         else:
             return
+        if expected is None:
+            return  # a rise from zero has no rate in this region (checked as wording)
         if value == expected:
             return
         if (value >= 0) != (expected >= 0) and abs(value) == abs(expected):
@@ -308,11 +322,12 @@ class TextChecker:
             value - expected,
         )
 
-    def _empty_claim(self, sentence: Sentence, compact: str) -> None:
-        table_id = "t8" if sentence.section == "八" else "t9"
+    def _empty_claim(self, sentence: Sentence, key: str) -> None:
+        figure = self.figures.get(key)
+        if figure is None:
+            return  # the table is not in the workbook: nothing to compare with
         self.result.checked += 1
-        if table_id not in self.figures.empty_tables:
-            figure = self.figures.by_key[f"{table_id}_total"]
+        if figure.table not in self.figures.empty:
             self._report(
                 sentence,
                 figure,
@@ -324,12 +339,13 @@ class TextChecker:
                 None,
             )
 
-    def _project(self, name: str) -> Figure | None:
+    def _project(self, group: str, name: str) -> Figure | None:
         wanted = norm(name)
-        for figure in self.figures.group("t7_projects"):
+        projects = self.figures.group(group)
+        for figure in projects:
             if norm(figure.subject) == wanted:
                 return figure
-        for figure in self.figures.group("t7_projects"):
+        for figure in projects:
             if wanted and (wanted in norm(figure.subject) or norm(figure.subject) in wanted):
                 return figure
         return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from workbook_tools.io.model import Row, Table, WorkbookData
-from workbook_tools.money import format_amount
+from workbook_tools.money import money
 from workbook_tools.rules.findings import CellRef, Finding, Severity
 from workbook_tools.rules.tolerance import Verdict, tolerance
 from workbook_tools.spec import TableSetSpec, TableSpec
@@ -24,14 +24,6 @@ class Term:
     published: bool = False  # the cell holds a figure (a blank cell is an exact zero)
     row: Row | None = field(default=None, compare=False, repr=False)
     column: str = ""
-
-
-def money(value: Decimal) -> str:
-    """``1418.72`` → ``"1,418.72"`` (at least two decimals)."""
-    text = format_amount(value)
-    whole, _, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-')):,}.{fraction}"
 
 
 def show_code(code: str) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from workbook_tools.io.model import Row
-from workbook_tools.rules.context import CODE_KINDS, Context, Term, money, show_code, verdict_text
+from workbook_tools.money import money
+from workbook_tools.rules.context import CODE_KINDS, Context, Term, show_code, verdict_text
 from workbook_tools.rules.findings import CellRef, Finding
 from workbook_tools.rules.tolerance import judge, judge_at_least, judge_at_most
 from workbook_tools.spec.models import REF_PATTERN, RelationSpec, Side

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from workbook_tools.io.model import Row, Table
-from workbook_tools.rules.context import CODE_KINDS, Context, money, show_code
+from workbook_tools.layouts import layout_of
+from workbook_tools.money import money
+from workbook_tools.rules.context import CODE_KINDS, Context, show_code
 from workbook_tools.rules.findings import CellRef, Finding, Severity
 
 Findings = Iterator[Finding]
@@ -93,7 +95,7 @@ def unrecognised_row(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.unrecognised_row"]
     for table, row in _unknown_rows(ctx, named=True):
         spec = ctx.table_spec(table.id)
-        what = "不是本表的固定行" if spec.layout in ("fixed", "two_panel") else "没有科目编码"
+        what = layout_of(spec).unrecognised
         message = (
             f"{spec.label}第 {row.sheet_row} 行「{row.name}」有金额，但{what}（未计入任何合计）"
         )
@@ -146,7 +148,7 @@ def missing_parent(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.missing_parent"]
     for table in ctx.data.tables.values():
         spec = ctx.table_spec(table.id)
-        if spec.layout not in ("code", "project") or not spec.publish:
+        if not layout_of(spec).has_codes or not spec.publish:
             continue
         codes = {r.code for r in table.rows if r.kind in CODE_KINDS and r.code}
         reported: set[str] = set()
@@ -171,7 +173,7 @@ def missing_total(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.missing_total"]
     for table in ctx.data.tables.values():
         spec = ctx.table_spec(table.id)
-        if spec.layout not in ("code", "project") or not spec.publish:
+        if not layout_of(spec).has_codes or not spec.publish:
             continue
         if table.is_empty() or any(r.kind == "total" for r in table.rows):
             continue

@@ -1,8 +1,8 @@
 """Load spec files (with ``extends``) into validated ``TableSetSpec``s.
 
 A spec may name another with ``extends: <id>``; the child is merged into the parent by id
-(see ``workbook_tools.spec.merge``). Relations live in a sibling file
-``<id>.relations.yaml`` when present, merged the same way. Besides the bundled folder, the
+(see ``workbook_tools.spec.merge``). Relations and the narrative may live in sibling files
+``<id>.relations.yaml`` and ``<id>.narrative.yaml``, merged the same way. Besides the bundled folder, the
 folders named in the environment variable ``WBT_SETS`` (separated by ``os.pathsep``) are
 searched first, so a region can add or override a set without changing the package.
 """
@@ -74,10 +74,11 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in seen:
         raise SpecError("extends 形成了循环引用", file=path)
     data = _read_yaml(path)
-    relations_path = path.with_name(path.stem + ".relations.yaml")
-    if relations_path.exists():
-        own = _read_yaml(relations_path).get("relations", [])
-        data["relations"] = merge(own, data["relations"]) if "relations" in data else own
+    for part in ("relations", "narrative"):
+        part_path = path.with_name(f"{path.stem}.{part}.yaml")
+        if part_path.exists():
+            own = _read_yaml(part_path).get(part, [])
+            data[part] = merge(own, data[part]) if part in data else own
     parent = data.pop("extends", None)
     if parent is None:
         return data

@@ -12,6 +12,7 @@ its ``number`` is how a set prints it (表8 in the 2022 set, 表10 in 2024).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -145,6 +146,25 @@ class TableSpec(Strict):
 REF_PATTERN = re.compile(
     r"^([a-z][a-z0-9_]*)!(total|line=[a-z0-9_]+|code=\d{3,7})(?::([a-z0-9_]+))?$"
 )
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed reference: table, row (``total``, ``line`` or ``code`` with its key), column."""
+
+    table: str
+    row: Literal["total", "line", "code"]
+    key: str
+    column: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> Ref:
+        match = REF_PATTERN.match(text)
+        if match is None:
+            raise ValueError(f"bad reference {text!r}")
+        row = match.group(2)
+        kind, _, key = row.partition("=")
+        return cls(match.group(1), kind, key, match.group(3))  # type: ignore[arg-type]
 
 
 class Side(Strict):

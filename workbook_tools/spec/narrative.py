@@ -7,7 +7,11 @@ whose text names it. Figures come in groups (the draft writes a group as a list;
 checker needs no groups). ``kind`` picks the figure kind: ``value`` (one figure from
 references), ``rows`` (one figure per table row of the given kinds, keys and subjects from
 templates such as ``gp.class.{code}`` / ``{name}（类）``) or ``names`` (the names of rows,
-for lists such as 人员经费主要包括…).
+for lists such as 人员经费主要包括…). ``amount`` lists references in order of preference: the
+first whose table the workbook has is used; a blank cell of a table that is not published
+(the supplement sheet) means "not given", so the next reference is tried. A figure none of
+whose references is found is *not stated*: the draft leaves a placeholder, the checker does
+not check what the text says of it.
 
 A *section* has its heading numeral as the set prints it, a heading template and the
 paragraphs of the draft. Templates name figures in braces: ``{income_total}`` is its amount
@@ -62,7 +66,6 @@ class FigureSpec(_Strict):
     sections: list[str] = Field(default_factory=list, description="section ids naming it")
     aliases: list[str] = Field(default_factory=list)
     unit: str = "万元"
-    optional: bool = Field(default=False, description="a blank amount means 'not given'")
 
     @model_validator(mode="after")
     def _shape(self) -> FigureSpec:
@@ -81,7 +84,6 @@ class FigureDefaults(_Strict):
     reason: str | None = None
     sections: list[str] = Field(default_factory=list)
     unit: str | None = None
-    optional: bool | None = None
 
 
 class FigureGroup(_Strict):
@@ -112,6 +114,7 @@ class ParagraphSpec(_Strict):
     kind: Literal["text", "subheading", "each"] = "text"
     text: str = Field(default="", description="template; for a joined each: wraps {items}")
     when: Condition | None = None
+    unless: Condition | None = None
     group: str | None = None
     item: list[ItemParagraph] = Field(default_factory=list, description="each: per figure")
     filter: Filter = "all"

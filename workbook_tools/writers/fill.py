@@ -16,8 +16,10 @@ from typing import Literal
 
 from workbook_tools.io.model import Amount, Row, WorkbookData
 from workbook_tools.io.reader import read_workbook
-from workbook_tools.rules.context import CODE_KINDS, Context, Term, money
-from workbook_tools.rules.relations import EQUATION_KINDS, _parents
+from workbook_tools.layouts import layout_of, parent_codes
+from workbook_tools.money import money
+from workbook_tools.rules.context import Context, Term
+from workbook_tools.rules.relations import EQUATION_KINDS
 from workbook_tools.rules.tolerance import judge
 from workbook_tools.spec import RelationSpec, TableSetSpec, load_spec
 from workbook_tools.writers.package import lossy_parts, open_for_edit, resolve_target, save_workbook
@@ -50,32 +52,15 @@ class FillChange:
 
 
 class _Derived:
-    """Which cells the tools compute: derived columns and lines, subtotal and total rows."""
+    """Which cells the tools compute: the layouts' derived columns, lines and rows."""
 
     def __init__(self, data: WorkbookData, spec: TableSetSpec) -> None:
         self.spec = spec
-        self.parents: dict[str, set[str]] = {}
-        for table in data.tables.values():
-            codes = [r.code for r in table.rows if r.kind in CODE_KINDS and r.code]
-            self.parents[table.id] = {p for p in _parents(codes).values() if p}
+        self.parents = {tid: parent_codes(table.rows) for tid, table in data.tables.items()}
 
     def __call__(self, table_id: str, row: Row, column: str) -> bool:
         table = self.spec.table(table_id)
-        spec_column = table.column(column)
-        if spec_column.input:
-            return False
-        if spec_column.derived:
-            return True
-        if row.key is not None:
-            line = next((x for x in table.lines if x.key == row.key), table.right_total)
-            return bool(line is not None and line.key == row.key and line.derived)
-        if not table.publish:
-            return False
-        if row.kind in ("total", "unit"):
-            return True
-        if row.kind in CODE_KINDS and row.code:
-            return table.layout == "project" or row.code in self.parents[table_id]
-        return False
+        return layout_of(table).derived(table, row, column, self.parents[table_id])
 
 
 def plan_fill(data: WorkbookData, spec: TableSetSpec, overwrite: bool = False) -> list[FillChange]:
