@@ -27,7 +27,11 @@ from workbook_tools.spec import TableSetSpec, TableSpec, load_spec  # noqa: E402
 from workbook_tools.writers.template import LayoutStyle, TableContent, write_workbook  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-EXAMPLES = {"changji-2024": "budget-2024", "kashgar-2024": "budget-2024"}
+EXAMPLES = {
+    "changji-2024": "budget-2024",
+    "kashgar-2024": "budget-2024",
+    "bazhou-2022": "budget-2022",
+}
 TOTALS = {"总计", "合计"}
 
 # The budget system's export style: other sheet names, codes in one column, totals at the
@@ -127,12 +131,26 @@ def _two_panel_rows(spec: TableSetSpec, table: TableSpec, lines: list[list[str]]
     return rows
 
 
-def _fixed_rows(table: TableSpec, lines: list[list[str]]) -> list[Row]:
+def _fixed_rows(spec: TableSetSpec, table: TableSpec, lines: list[list[str]]) -> list[Row]:
     rows = []
     for spec_line, line in zip(table.lines, lines, strict=True):
-        kind = "total" if spec_line.key == "total" else "line"
+        kind = "total" if spec_line.level == 0 else "line"
         rows.append(Row(kind, spec_line.label, key=spec_line.key, values=_amounts(table, line[1:])))
     return rows
+
+
+def _one_row(spec: TableSetSpec, table: TableSpec, lines: list[list[str]]) -> list[Row]:
+    return [Row("total", table.total_label, values=_amounts(table, line)) for line in lines]
+
+
+# printed rows → typed rows, per layout (the examples' own mapping, independent of the reader)
+ROW_MAPPERS = {
+    "two_panel": _two_panel_rows,
+    "fixed": _fixed_rows,
+    "one_row": _one_row,
+    "code": lambda spec, table, lines: _code_rows(table, lines),
+    "project": lambda spec, table, lines: _code_rows(table, lines),
+}
 
 
 def _supplement_lines(table: TableSpec, lines: list[list[str]]) -> list[Row]:
@@ -166,29 +184,30 @@ def _supplement_codes(table: TableSpec, lines: list[list[str]]) -> list[Row]:
 
 
 def load_example(name: str) -> tuple[TableSetSpec, str, int, dict[str, TableContent]]:
-    """The transcribed example ``name``: its spec, unit, year and table contents."""
+    """The transcribed example ``name``: its spec, unit, year and table contents.
+
+    ``t<N>.tsv`` is the table the set prints as 表N (its id may differ: the 2022 set prints
+    its 三公 table, id t10, as 表8); the supplement tables are named by id (``s1.tsv``).
+    """
     spec = load_spec(EXAMPLES[name])
     folder = DATA / name
     meta = dict(_read_tsv(folder / "meta.tsv"))  # type: ignore[arg-type]
     remarks: dict[str, list[str]] = {}
-    for table_id, text in _read_tsv(folder / "remarks.tsv"):
-        remarks.setdefault(table_id, []).append(text)
+    for file_name, text in _read_tsv(folder / "remarks.tsv"):
+        remarks.setdefault(file_name, []).append(text)
     content = {}
     for table in spec.tables:
-        path = folder / f"{table.id}.tsv"
+        file_name = f"t{table.number}" if table.publish else table.id
+        path = folder / f"{file_name}.tsv"
+        if not path.exists():
+            continue
         lines = _read_tsv(path)
         if not table.publish:
-            if path.exists():
-                reader = _supplement_lines if table.layout == "fixed" else _supplement_codes
-                content[table.id] = TableContent(reader(table, lines), [])
+            reader = _supplement_lines if table.layout == "fixed" else _supplement_codes
+            content[table.id] = TableContent(reader(table, lines), [])
             continue
-        if table.layout == "two_panel":
-            rows = _two_panel_rows(spec, table, lines)
-        elif table.layout == "fixed":
-            rows = _fixed_rows(table, lines)
-        else:
-            rows = _code_rows(table, lines)
-        content[table.id] = TableContent(rows, remarks.get(table.id, []))
+        rows = ROW_MAPPERS[table.layout](spec, table, lines)
+        content[table.id] = TableContent(rows, remarks.get(file_name, []))
     return spec, meta["unit"], int(meta["year"]), content
 
 
@@ -197,7 +216,10 @@ def build(out: Path | None = None) -> list[Path]:
     written = []
     for name in EXAMPLES:
         spec, unit, year, content = load_example(name)
-        written.append(write_workbook(out / f"{name}.xlsx", spec, unit, year, content))
+        tables = [t for t in spec.tables if t.id in content]
+        written.append(
+            write_workbook(out / f"{name}.xlsx", spec, unit, year, content, tables=tables)
+        )
     spec, unit, year, content = load_example("changji-2024")
     written.append(
         write_workbook(out / "changji-2024-system.xlsx", spec, unit, year, content, SYSTEM_STYLE)

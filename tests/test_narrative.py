@@ -329,10 +329,10 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["narrative", "--check", str(text_file), workbook, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["summary"] == {"error": 0, "warning": 1, "hint": 0}
-    assert report["checked"] == 143
+    assert report["checked"] == 157  # 143 + the projects’ amounts and 资金分配 sums
     assert main(["narrative", "--check", str(text_file), workbook, "--strict"]) == 1
     out = capsys.readouterr().out
-    assert "识别并核对了 143 个数字" in out and "【警告】" in out
+    assert "识别并核对了 157 个数字" in out and "【警告】" in out
     bad = tmp_path / "错.txt"
     bad.write_text(seed_part3("changji-2024").replace("占 73.52%", "占 37.52%"), encoding="utf-8")
     assert main(["narrative", "--check", str(bad), workbook]) == 1

@@ -9,8 +9,17 @@ from workbook_tools.errors import SpecError
 from workbook_tools.spec import SETS_DIR, available_sets, load_spec, load_spec_file
 
 
-def test_bundled_sets_load() -> None:
-    assert available_sets() == ["budget-2024", "budget-2025"]
+def test_every_set_in_the_folder_loads() -> None:
+    files = sorted(p.stem for p in SETS_DIR.glob("*.yaml") if "." not in p.stem)
+    assert available_sets() == files
+    for set_id in files:
+        spec = load_spec(set_id)
+        numbers = [t.number for t in spec.tables if t.publish]
+        assert numbers == list(range(1, len(numbers) + 1)), set_id
+        assert spec.narrative is not None, set_id
+
+
+def test_bundled_2024_set() -> None:
     spec = load_spec("budget-2024")
     assert [t.number for t in spec.tables if t.publish] == list(range(1, 12))
     assert [(t.id, t.required, t.sheet_name) for t in spec.tables if not t.publish] == [
@@ -32,6 +41,7 @@ def test_2025_differs_from_2024_only_by_year_and_class_234() -> None:
 def test_2025_spec_file_is_small() -> None:
     raw = yaml.safe_load((SETS_DIR / "budget-2025.yaml").read_text(encoding="utf-8"))
     assert set(raw) == {"extends", "id", "name", "year", "function_classes"}
+    assert raw["function_classes"] == [{"code": "234", "remove": True}]
 
 
 def _write(tmp_path: Path, data: dict) -> Path:

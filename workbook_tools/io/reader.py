@@ -109,7 +109,7 @@ def _read_as(
 
 def _wrong_set(found: TableSetSpec, named: TableSetSpec) -> str:
     return (
-        f"这是{found.describe()}，不是指定的表套「{named.id}」（{named.describe()}）；"
+        f"这是 {found.describe()}，不是指定的表套「{named.id}」（{named.describe()}）；"
         f"请去掉 --set 由工具自动识别，或改用 --set {found.id}"
     )
 

@@ -88,9 +88,9 @@ class OneRowParser:
         amounts = self.view.amounts(r)
         if not amounts:
             return []
-        kind = "unknown" if self.seen else "total"
+        kind, name = ("unknown", "多余的数据行") if self.seen else ("total", self.table.total_label)
         self.seen = True
-        row = Row(kind, self.table.total_label, values=amounts, sheet_row=r)  # type: ignore[arg-type]
+        row = Row(kind, name, values=amounts, sheet_row=r)  # type: ignore[arg-type]
         row.label_cell = next(iter(amounts.values())).cell
         return [row]
 
@@ -99,6 +99,7 @@ class OneRow(Layout):
     """One row of amounts under the header; the columns are the items (2022 三公)."""
 
     name = "one_row"
+    unrecognised = "本表只应有一行数据"
 
     def parser(self, table: TableSpec, spec: TableSetSpec, view: RowView) -> OneRowParser:
         return OneRowParser(table, view)

@@ -18,7 +18,7 @@ from workbook_tools.narrative import arithmetic
 from workbook_tools.rules.findings import CellRef
 from workbook_tools.spec import TableSetSpec, load_spec
 from workbook_tools.spec.models import Ref
-from workbook_tools.spec.narrative import FigureGroup, FigureSpec, NarrativeSpec
+from workbook_tools.spec.narrative import FigureGroup, FigureSpec, NarrativeSpec, RowsSpec
 
 ZERO = Decimal(0)
 
@@ -154,11 +154,10 @@ def value_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterato
 
 
 def row_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[Figure]:
-    assert item.rows is not None
-    for n, row, names in _rows(source, item):
+    for n, row, names, rows in _rows(source, item):
         fields = {"code": row.code or "", "n": n, "name": row.name, "project": row.project or ""}
         fields |= names
-        amount, cells, table = row_amount(row, item.rows.column, item.rows.table)
+        amount, cells, table = row_amount(row, rows.column, rows.table)
         last, reason = _supplement(source, item, row.code)
         yield Figure(
             item.key.format(**fields),
@@ -175,11 +174,11 @@ def row_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[
 
 
 def name_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[Figure]:
-    assert item.rows is not None
-    if source.table(item.rows.table) is None:
+    rows = _source_rows(source, item)
+    if rows is None:
         return
-    names = [row.project or row.name for _, row, _ in _rows(source, item)]
-    yield Figure(item.key, item.subject, ZERO, names=names, table=item.rows.table)
+    names = [row.project or row.name for _, row, _, _ in _rows(source, item)]
+    yield Figure(item.key, item.subject, ZERO, names=names, table=rows.table)
 
 
 FIGURE_KINDS: dict[str, FigureKind] = {
@@ -193,18 +192,23 @@ def _key(template: str | None, key: str) -> str | None:
     return template.replace("{key}", key) if template else None
 
 
-def _rows(source: Source, item: FigureSpec) -> Iterator[tuple[int, Row, dict[str, str]]]:
+def _source_rows(source: Source, item: FigureSpec) -> RowsSpec | None:
+    """The first of the figure's row sources whose table the workbook has."""
+    return next((rows for rows in item.rows if source.table(rows.table) is not None), None)
+
+
+def _rows(source: Source, item: FigureSpec) -> Iterator[tuple[int, Row, dict[str, str], RowsSpec]]:
     """The rows a rows/names figure stands for, numbered from 1, with ancestors' names."""
-    assert item.rows is not None
-    table = source.table(item.rows.table)
-    if table is None:
+    spec = _source_rows(source, item)
+    table = source.table(spec.table) if spec is not None else None
+    if spec is None or table is None:
         return
     codes = table.code_rows()
     n = 0
     for row in table.rows:
-        if row.kind not in item.rows.kinds or (row.kind == "project" and not row.project):
+        if row.kind not in spec.kinds or (row.kind == "project" and not row.project):
             continue
-        if item.rows.nonzero and not row.amount(item.rows.nonzero):
+        if spec.nonzero and not row.amount(spec.nonzero):
             continue
         code = row.code or ""
         names = {
@@ -212,7 +216,7 @@ def _rows(source: Source, item: FigureSpec) -> Iterator[tuple[int, Row, dict[str
             "kuan_name": codes[code[:5]].name if code[:5] in codes else "",
         }
         n += 1
-        yield n, row, names
+        yield n, row, names, spec
 
 
 def _supplement(

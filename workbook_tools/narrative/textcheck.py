@@ -15,15 +15,22 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from workbook_tools.errors import InputError
 from workbook_tools.money import money
 from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.figures import Figure, Figures
+from workbook_tools.narrative.template import amount_text
 from workbook_tools.rules.findings import CellRef, Finding, Severity
+from workbook_tools.rules.tolerance import judge
+from workbook_tools.spec.narrative import ProjectIntro
 
 SHEET = "情况说明"
+PROJECT_LIKENESS = 0.8  # how alike a project name in the text must be to a table's
+_RATE_MARKS = ("/", "每")
+_TOTAL_WORDS = ("合计", "共计", "总计")
 _NUMERAL = r"(?:[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _HEADING = re.compile(rf"^#*\s*(?:\*\*)?\s*({_NUMERAL})\s*[、.．]")
 _SUBHEADING = re.compile(r"^#*\s*(?:\*\*)?\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]")
@@ -35,6 +42,7 @@ _TOKEN = re.compile(
     rf"|占\s*(?P<share>\d+(?:\.\d+)?)\s*%"
     rf"|(?P<value>{_NUMBER})\s*(?P<unit>万元|元|平方米|辆|台|套|个)(?!以上)"
 )
+_ENUMERATION = re.compile(r"^(?:\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _ITEM = re.compile(
     r"^(?:\d+[、.．](?!\d)|[（(](?:[一二三四五六七八九十]+|\d+)[)）]|[^，。：:,]{2,12}[：:])"
 )
@@ -52,6 +60,7 @@ class TextCheck:
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0
     unrecognised: int = 0
+    unmatched: list[tuple[Sentence, str]] = field(default_factory=list)  # (sentence, figure)
     # every share, change and rate read, as (figure key, "share"|"change"|"growth", text)
     recognised: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -154,14 +163,24 @@ class TextChecker:
         compact = norm(sentence.text)
         section = self.sections.get(sentence.section)
         projects = section.projects if section is not None else None
-        if projects is not None and compact.startswith(norm(projects.name_label)):
-            self.project = self._project(projects.group, compact.split(":", 1)[-1])
+        if projects is not None and self._project_line(sentence, projects, compact):
             return
         if section is not None and "为空表" in compact:
             for key in section.empty_claims:
                 self._empty_claim(sentence, key)
         for clause in _clauses(compact):
             self._clause(sentence, clause)
+
+    def _project_line(self, sentence: Sentence, projects: ProjectIntro, compact: str) -> bool:
+        """项目名称：X starts a project; 资金分配情况：… lists its money (checked as a sum)."""
+        line = _ENUMERATION.sub("", compact)
+        if line.startswith(norm(projects.name_label)):
+            self.project = self._project(sentence, projects.group, line.split(":", 1)[-1])
+            return True
+        if self.project is not None and line.startswith(norm(projects.allocation_label)):
+            self._allocation(sentence, self.project, line)
+            return True
+        return False
 
     def _clause(self, sentence: Sentence, clause: str) -> None:
         subjects = self.subjects.get(sentence.section)
@@ -181,6 +200,7 @@ class TextChecker:
             )
             if figure is None:
                 self.result.unrecognised += 1
+                self.result.unmatched.append((sentence, token.group(0)))
                 continue
             self.result.checked += 1
             if token.group("unit"):
@@ -339,16 +359,64 @@ class TextChecker:
                 None,
             )
 
-    def _project(self, group: str, name: str) -> Figure | None:
+    def _project(self, sentence: Sentence, group: str, name: str) -> Figure | None:
+        """The project of ``group`` the text names (spaces, brackets and small slips allowed);
+        a name that differs from the table's is reported."""
         wanted = norm(name)
         projects = self.figures.group(group)
         for figure in projects:
             if norm(figure.subject) == wanted:
                 return figure
-        for figure in projects:
-            if wanted and (wanted in norm(figure.subject) or norm(figure.subject) in wanted):
-                return figure
-        return None
+        scored = [(_likeness(wanted, norm(f.subject)), f) for f in projects]
+        score, best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        if best is None or score < PROJECT_LIKENESS:
+            return None
+        self._report(
+            sentence,
+            best,
+            "n.project_name",
+            "warning",
+            f"文中的项目名称“{name}”与表中的“{best.subject}”不一致，请统一",
+            best.subject,
+            name,
+            None,
+        )
+        return best
+
+    def _allocation(self, sentence: Sentence, project: Figure, line: str) -> None:
+        """The amounts of 资金分配情况 add up to the stated 合计 and to the project's amount.
+
+        Amounts in 元 are converted; a sentence with rates (每场、元/人/月) cannot be added up.
+        """
+        found = list(_TOKEN.finditer(line))
+        tokens = [t for t in found if t.group("unit") in ("万元", "元")]
+        if not tokens or len(tokens) != len(found) or any(m in line for m in _RATE_MARKS):
+            for token in found:
+                self.result.unrecognised += 1
+                self.result.unmatched.append((sentence, token.group(0)))
+            return
+        self.result.checked += len(tokens)
+        parts, totals, start = [], [], 0
+        for token in tokens:
+            value = _decimal(token.group("value"))
+            value = value / 10000 if token.group("unit") == "元" else value
+            before = line[start : token.start()]
+            (totals if any(word in before for word in _TOTAL_WORDS) else parts).append(value)
+            start = token.end()
+        stated = sum(parts, Decimal(0)) if not totals else totals[-1]
+        problems = [t for t in totals if parts and sum(parts, Decimal(0)) != t]
+        if problems or judge(stated - project.amount, 2) == "mismatch":
+            self._report(
+                sentence,
+                project,
+                "n.allocation",
+                "warning",
+                f"项目“{project.subject}”的资金分配各项合计 {money(sum(parts, Decimal(0)) or stated)} 万元，"
+                f"与{'文中的合计或' if totals else ''}预算安排规模 {money(project.amount)} 万元不一致",
+                project.amount,
+                stated,
+                stated - project.amount,
+            )
 
     def _report(
         self,
@@ -383,16 +451,19 @@ def _clauses(text: str) -> list[str]:
     return [part for part in re.split(r"[；;。]", text) if part]
 
 
+def _likeness(a: str, b: str) -> float:
+    """Similarity of two names (0 … 1); one inside the other counts as alike."""
+    if a and b and (a in b or b in a):
+        return max(len(a), len(b)) and min(len(a), len(b)) / max(len(a), len(b)) + 0.5
+    return SequenceMatcher(None, a, b).ratio()
+
+
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
 def _show(figure: Figure) -> str:
-    return (
-        f"{money(figure.amount)} 万元"
-        if figure.unit == "万元"
-        else f"{figure.amount} {figure.unit}"
-    )
+    return amount_text(figure)
 
 
 def check_text(text: str, figures: Figures) -> TextCheck:

@@ -11,7 +11,6 @@ from workbook_tools.rules.findings import SEVERITIES, Finding, summarise
 from workbook_tools.rules.relations import RULE_KINDS
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import TableSetSpec, load_spec
-from workbook_tools.spec.models import relation_tables
 
 __all__ = ["CheckResult", "Finding", "check_workbook"]
 
@@ -38,9 +37,8 @@ def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> Chec
     findings: list[Finding] = []
     for rule in STRUCTURE_RULES:
         findings.extend(rule.check(ctx))
-    for relation in spec.relations:
-        if relation_tables(relation) <= data.tables.keys():  # optional tables may be absent
-            findings.extend(RULE_KINDS[relation.kind](ctx, relation))
+    for relation in spec.relations_for(data.tables):
+        findings.extend(RULE_KINDS[relation.kind](ctx, relation))
     order = {t.id: i for i, t in enumerate(spec.tables)}
     findings.sort(
         key=lambda f: (

@@ -95,8 +95,8 @@ def load_spec_file(path: str | Path) -> TableSetSpec:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = ".".join(_field_name(raw, error["loc"]))
-            problems.append(f"字段 {field}：{error['msg']}")
+            field = ".".join(_field_name(raw, error["loc"])) or "（整体）"
+            problems.append(f"字段 {field}：{error['msg'].removeprefix('Value error, ')}")
         raise SpecError("表套定义无效：" + "；".join(problems), file=path) from None
     _check_layouts(spec, path)
     return spec

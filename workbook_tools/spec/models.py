@@ -12,6 +12,7 @@ its ``number`` is how a set prints it (表8 in the 2022 set, 表10 in 2024).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -306,8 +307,13 @@ class TableSetSpec(Strict):
         return [t for t in self.tables if t.publish]
 
     def describe(self) -> str:
-        """``2022 年口径的表（9 张表）``: how messages name the set to a user."""
+        """``2022 年口径的部门预算公开表（9 张表）``: how messages name the set to a user."""
         return f"{self.year} 年口径的{self.words.disclosure}（{len(self.published_tables)} 张表）"
+
+    def relations_for(self, tables: Collection[str]) -> list[RelationSpec]:
+        """The relations whose tables are all among ``tables`` (optional tables may be absent)."""
+        present = set(tables)
+        return [r for r in self.relations if relation_tables(r) <= present]
 
     @model_validator(mode="after")
     def _references(self) -> TableSetSpec:
@@ -319,6 +325,9 @@ class TableSetSpec(Strict):
             raise ValueError("duplicate relation ids")
         for relation in self.relations:
             _check_relation(relation, tables)
+        if self.narrative is not None:
+            for problem in narrative_problems(self.narrative, tables):
+                raise ValueError(problem)
         return self
 
 
@@ -359,3 +368,57 @@ def _check_relation(relation: RelationSpec, tables: dict[str, TableSpec]) -> Non
                     raise ValueError(f"relation {relation.id}: {spec.id} has no line {row[5:]}")
                 if key is not None:
                     column(spec, key)
+
+
+def _ref_problem(text: str, tables: dict[str, TableSpec], where: str) -> str | None:
+    try:
+        ref = Ref.parse(text)
+    except ValueError:
+        return f"{where}: bad reference {text!r}"
+    spec = tables.get(ref.table)
+    if spec is None:
+        return f"{where}: unknown table {ref.table}"
+    if ref.row == "line" and ref.key not in spec.line_keys():
+        return f"{where}: {spec.id} has no line {ref.key}"
+    if ref.column is not None and not spec.has_column(ref.column):
+        return f"{where}: {spec.id} has no column {ref.column}"
+    return None
+
+
+def narrative_problems(narrative: NarrativeSpec, tables: dict[str, TableSpec]) -> list[str]:
+    """References of the narrative to tables, lines and columns that do not exist."""
+    problems: list[str] = []
+    for group in narrative.figures:
+        for figure in group.items:
+            where = f"narrative figure {figure.key}"
+            refs = list(figure.amount)
+            for template in (
+                figure.last or group.defaults.last,
+                figure.reason or group.defaults.reason,
+            ):
+                if template and figure.kind == "value":
+                    refs.append(template.replace("{key}", figure.key))
+            problems += [p for ref in refs if (p := _ref_problem(ref, tables, where))]
+            sources = [(r.table, [r.column, r.nonzero]) for r in figure.rows]
+            if figure.supplement is not None:
+                supplement = figure.supplement
+                sources.append((supplement.table, [supplement.last, supplement.reason]))
+            for table_id, columns in sources:
+                spec = tables.get(table_id)
+                if spec is None:
+                    problems.append(f"{where}: unknown table {table_id}")
+                    continue
+                problems += [
+                    f"{where}: {table_id} has no column {c}"
+                    for c in columns
+                    if c and not spec.has_column(c)
+                ]
+    for section in narrative.sections:
+        for paragraph in section.paragraphs:
+            for condition in (paragraph.when, paragraph.unless):
+                if condition is None:
+                    continue
+                for table_id in [*condition.empty, *condition.not_empty]:
+                    if table_id not in tables:
+                        problems.append(f"narrative section {section.id}: unknown table {table_id}")
+    return problems

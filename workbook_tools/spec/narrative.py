@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FigureKind = Literal["value", "rows", "names"]
 Filter = Literal["all", "nonzero", "stated"]
@@ -58,7 +58,9 @@ class FigureSpec(_Strict):
     kind: FigureKind = "value"
     subject: str = ""
     amount: list[str] = Field(default_factory=list, description="references, the first found")
-    rows: RowsSpec | None = None
+    rows: list[RowsSpec] = Field(
+        default_factory=list, description="rows/names figures: tables in order of preference"
+    )
     whole: str | None = Field(default=None, description="key of the figure a share is of")
     last: str | None = Field(default=None, description="reference of last year's amount")
     reason: str | None = Field(default=None, description="reference of the reason text")
@@ -71,9 +73,14 @@ class FigureSpec(_Strict):
     def _shape(self) -> FigureSpec:
         if self.kind == "value" and not self.amount:
             raise ValueError(f"figure {self.key}: a value figure needs amount references")
-        if self.kind in ("rows", "names") and self.rows is None:
+        if self.kind in ("rows", "names") and not self.rows:
             raise ValueError(f"figure {self.key}: a {self.kind} figure needs rows")
         return self
+
+    @field_validator("rows", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
 
 
 class FigureDefaults(_Strict):
@@ -140,6 +147,7 @@ class ProjectIntro(_Strict):
     group: str
     name_label: str = "项目名称"
     amount_label: str = "预算安排规模"
+    allocation_label: str = "资金分配情况"
 
 
 class SectionSpec(_Strict):
@@ -153,11 +161,30 @@ class SectionSpec(_Strict):
     )
 
 
+NUMERAL_DIGITS = {d: i for i, d in enumerate("一二三四五六七八九", start=1)}
+
+
+def numeral_value(numeral: str) -> int:
+    """``"十二"`` → 12; the order of sections."""
+    if "十" not in numeral:
+        return NUMERAL_DIGITS.get(numeral, 0)
+    tens, _, ones = numeral.partition("十")
+    return NUMERAL_DIGITS.get(tens, 1) * 10 + NUMERAL_DIGITS.get(ones, 0)
+
+
 class NarrativeSpec(_Strict):
     title: str = Field(description="the draft's first line, e.g. {year}年部门预算情况说明")
     change_prefix: str = Field(default="比上年预算", description="the words before 增加/减少")
     figures: list[FigureGroup] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(default_factory=list)
+
+    @field_validator("sections", mode="before")
+    @classmethod
+    def _in_order(cls, value: object) -> object:
+        """Sections in the order of their numerals (a child set may renumber them)."""
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return sorted(value, key=lambda v: numeral_value(str(v.get("number", ""))))
+        return value
 
     @model_validator(mode="after")
     def _unique(self) -> NarrativeSpec:

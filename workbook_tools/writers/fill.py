@@ -69,7 +69,7 @@ def plan_fill(data: WorkbookData, spec: TableSetSpec, overwrite: bool = False) -
     changes: dict[tuple[str, str], FillChange] = {}
     equations = [
         r
-        for r in spec.relations
+        for r in spec.relations_for(data.tables)
         if r.kind in EQUATION_KINDS and r.op == "eq" and r.severity != "hint"
     ]
 

@@ -32,8 +32,10 @@ class ExportReport:
     generated_remarks: list[str] = field(default_factory=list)
 
 
-def default_name(data: WorkbookData) -> str:
-    return f"{data.year or ''}年{data.unit or '未注明单位'}部门预算公开表.xlsx"
+def default_name(data: WorkbookData, spec: TableSetSpec | None = None) -> str:
+    """``<年度>年<单位>部门预算公开表.xlsx`` (部门决算公开表 for a final-accounts set)."""
+    words = (spec or load_spec(data.set_id)).words
+    return f"{data.year or ''}年{data.unit or '未注明单位'}{words.disclosure}.xlsx"
 
 
 def publish_content(
@@ -42,7 +44,7 @@ def publish_content(
     """Table contents for publishing, and the 为空表 remarks that had to be generated."""
     content: dict[str, TableContent] = {}
     generated: list[str] = []
-    for table_spec in published_tables(spec):
+    for table_spec in published_tables(spec, data):
         table = data.tables[table_spec.id]
         rows = [r for r in canonical_order(table.rows) if r.kind != "unknown" or r.has_amounts()]
         remarks = [r.text for r in table.remarks]
@@ -68,15 +70,16 @@ def write_publishable(
     atomic_write(
         target,
         lambda tmp: write_workbook(
-            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec)
+            tmp, spec, data.unit, year, content, PUBLISH_STYLE, published_tables(spec, data)
         ),
         overwrite=overwrite,
     )
     return generated
 
 
-def published_tables(spec: TableSetSpec) -> list[TableSpec]:
-    return [t for t in spec.tables if t.publish]
+def published_tables(spec: TableSetSpec, data: WorkbookData) -> list[TableSpec]:
+    """The published tables the workbook has (a set's optional tables may be absent)."""
+    return [t for t in spec.published_tables if t.id in data.tables]
 
 
 def blocking_errors(result: CheckResult) -> list[str]:
@@ -112,7 +115,7 @@ def export_file(
         from workbook_tools.writers.export.pdf import require_soffice
 
         require_soffice()
-    target = Path(output) if output is not None else source.with_name(default_name(data))
+    target = Path(output) if output is not None else source.with_name(default_name(data, spec))
     generated = write_publishable(data, spec, target, overwrite=overwrite)
     report = ExportReport(target, result, forced=bool(errors), generated_remarks=generated)
     if pdf:
