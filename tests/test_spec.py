@@ -80,7 +80,7 @@ def test_relation_with_unknown_column_is_rejected(tmp_path: Path) -> None:
             "title_en": "bad",
         }
     ]
-    with pytest.raises(SpecError, match="t3 has no column no_such_column"):
+    with pytest.raises(SpecError, match=r"关系 x\.bad：表 t3 没有栏目 no_such_column"):
         load_spec_file(_write(tmp_path, raw))
 
 
@@ -96,7 +96,7 @@ def test_relation_with_bad_reference_is_rejected(tmp_path: Path) -> None:
             "title_en": "bad",
         }
     ]
-    with pytest.raises(SpecError, match="t1 has no line no_such_line"):
+    with pytest.raises(SpecError, match=r"关系 x\.bad：表 t1 没有行 no_such_line"):
         load_spec_file(_write(tmp_path, raw))
 
 

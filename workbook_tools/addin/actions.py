@@ -193,9 +193,8 @@ def export(book: XlBook, ui: Ui, folder: str) -> str:
 
 # -- 生成说明 -----------------------------------------------------------------------------
 def narrative_name(data: WorkbookData) -> str:
-    return (
-        f"{data.year or ''}年{data.unit or '未注明单位'}部门预算情况说明（草稿）{NARRATIVE_SUFFIX}"
-    )
+    report = load_spec(data.set_id).words.report
+    return f"{data.year or ''}年{data.unit or '未注明单位'}{report}（草稿）{NARRATIVE_SUFFIX}"
 
 
 def narrative(book: XlBook, ui: Ui, folder: str) -> str:

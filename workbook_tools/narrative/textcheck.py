@@ -22,6 +22,7 @@ from workbook_tools.errors import InputError
 from workbook_tools.money import money
 from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.figures import Figure, Figures
+from workbook_tools.narrative.rules import TEXT_RULE_IDS
 from workbook_tools.narrative.template import amount_text
 from workbook_tools.rules.findings import CellRef, Finding, Severity
 from workbook_tools.rules.tolerance import judge
@@ -313,8 +314,19 @@ class TextChecker:
             basis = f"（按文中增减额 {money(change)} 万元推算上年为 {money(last)} 万元）"
         else:
             return
-        if expected is None:
-            return  # a rise from zero has no rate in this region (checked as wording)
+        if expected is None:  # a rise from zero: this region writes no rate
+            self._report(
+                sentence,
+                figure,
+                "n.growth_from_zero",
+                "error",
+                f"{figure.subject}上年为零，按本地区要求不写增长率（文中写了增长 {value}%），"
+                "请改为说明增加的金额",
+                "（不写增长率）",
+                value,
+                None,
+            )
+            return
         if value == expected:
             return
         if (value >= 0) != (expected >= 0) and abs(value) == abs(expected):
@@ -429,6 +441,7 @@ class TextChecker:
         actual: Decimal | str,
         difference: Decimal | None,
     ) -> None:
+        assert rule in TEXT_RULE_IDS, rule
         quoted = sentence.text if len(sentence.text) <= 120 else sentence.text[:117] + "…"
         self.result.findings.append(
             Finding(

@@ -67,4 +67,21 @@ def render_markdown() -> str:
             kind = KIND_NAMES.get(rule.kind, rule.kind)
             lines.append(f"| `{rule.id}` | {severity} | {kind} | {rule.title} | {rule.title_en} |")
         lines.append("")
+    lines += _text_rules()
     return "\n".join(lines)
+
+
+def _text_rules() -> list[str]:
+    """The rules of ``wbt narrative --check`` (the same for every set)."""
+    from workbook_tools.narrative.rules import TEXT_RULES
+
+    lines = [
+        "## 情况说明核对 / Checking the 情况说明（`wbt narrative --check`）",
+        "",
+        "| 规则 id | 严重程度 | 检查内容 | What it checks |",
+        "|---|---|---|---|",
+    ]
+    for rule in TEXT_RULES:
+        severity = SEVERITY_NAMES.get(rule.severity, rule.severity)
+        lines.append(f"| `{rule.id}` | {severity} | {rule.title} | {rule.title_en} |")
+    return [*lines, ""]

@@ -29,7 +29,7 @@ class CellRef:
 class Finding:
     rule: str
     severity: Severity
-    table: str  # table id of the cell to fix, e.g. "t2"
+    table: str  # id of the table of the cell to fix (as the spec names it)
     sheet: str
     cell: str  # the cell to fix (A1 style)
     message: str  # Chinese, from the rule's template

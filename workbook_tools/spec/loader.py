@@ -149,12 +149,17 @@ def load_spec(set_id: str) -> TableSetSpec:
     return _load_cached(path, path.stat().st_mtime)
 
 
+SKIPPED: dict[str, SpecError] = {}  # broken spec files met in this run, by set id
+
+
 def load_available() -> tuple[list[TableSetSpec], list[SpecError]]:
-    """Every set that loads, and the problems of those that do not (they are skipped)."""
+    """Every set that loads, and the problems of those that do not (they are skipped and
+    remembered in ``SKIPPED`` so that a command can tell the user)."""
     specs, problems = [], []
     for set_id in available_sets():
         try:
             specs.append(load_spec(set_id))
         except SpecError as error:
             problems.append(error)
+            SKIPPED[set_id] = error
     return specs, problems

@@ -319,70 +319,63 @@ class TableSetSpec(Strict):
     def _references(self) -> TableSetSpec:
         tables = {t.id: t for t in self.tables}
         if len(tables) != len(self.tables):
-            raise ValueError("duplicate table ids")
+            raise ValueError("表的 id 重复")
         ids = [r.id for r in self.relations]
         if len(ids) != len(set(ids)):
-            raise ValueError("duplicate relation ids")
-        for relation in self.relations:
-            _check_relation(relation, tables)
+            raise ValueError("关系的 id 重复")
+        problems = [p for relation in self.relations for p in relation_problems(relation, tables)]
         if self.narrative is not None:
-            for problem in narrative_problems(self.narrative, tables):
-                raise ValueError(problem)
+            problems += narrative_problems(self.narrative, tables)
+        if problems:
+            raise ValueError("；".join(problems))
         return self
 
 
-def _check_relation(relation: RelationSpec, tables: dict[str, TableSpec]) -> None:
-    def table(table_id: str) -> TableSpec:
-        if table_id not in tables:
-            raise ValueError(f"relation {relation.id}: unknown table {table_id}")
-        return tables[table_id]
-
-    def column(spec: TableSpec, key: str) -> None:
-        if not spec.has_column(key):
-            raise ValueError(f"relation {relation.id}: {spec.id} has no column {key}")
-
+def relation_problems(relation: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
+    """References of a relation to tables, lines and columns that do not exist."""
+    where = f"关系 {relation.id}"
+    refs: list[tuple[str, str | None, list[str]]] = []  # (table, line, columns)
     if relation.table is not None:
-        spec = table(relation.table)
-        if relation.kind == "line_sum":
-            keys = spec.line_keys()
-            for key in [relation.total, *relation.parts]:
-                if key not in keys:
-                    raise ValueError(f"relation {relation.id}: {spec.id} has no line {key}")
-        elif relation.kind == "row_sum":
-            for key in [relation.total, *relation.parts]:
-                column(spec, str(key))
-        for key in relation.columns:
-            column(spec, key)
+        lines = [relation.total, *relation.parts] if relation.kind == "line_sum" else []
+        columns = list(relation.columns)
+        if relation.kind == "row_sum":
+            columns += [str(relation.total), *relation.parts]
+        refs += [(relation.table, line, []) for line in lines]
+        refs.append((relation.table, None, columns))
     for side in (relation.left, relation.right):
         if isinstance(side, Side):
-            spec = table(side.table)
-            for key in side.columns:
-                column(spec, key)
+            refs.append((side.table, None, list(side.columns)))
         elif isinstance(side, list):
-            for ref in side:
-                match = REF_PATTERN.match(ref)
-                assert match is not None
-                spec = table(match.group(1))
-                row, key = match.group(2), match.group(3)
-                if row.startswith("line=") and row[5:] not in spec.line_keys():
-                    raise ValueError(f"relation {relation.id}: {spec.id} has no line {row[5:]}")
-                if key is not None:
-                    column(spec, key)
+            for text in side:
+                ref = Ref.parse(text)
+                refs.append((ref.table, ref.key if ref.row == "line" else None, [ref.column or ""]))
+    return [
+        p for table, line, columns in refs for p in _missing(where, tables, table, line, columns)
+    ]
 
 
-def _ref_problem(text: str, tables: dict[str, TableSpec], where: str) -> str | None:
+def _missing(
+    where: str, tables: dict[str, TableSpec], table_id: str, line: str | None, columns: list[str]
+) -> list[str]:
+    spec = tables.get(table_id)
+    if spec is None:
+        return [f"{where}：没有表 {table_id}"]
+    found = []
+    if line is not None and line not in spec.line_keys():
+        found.append(f"{where}：表 {table_id} 没有行 {line}")
+    found += [
+        f"{where}：表 {table_id} 没有栏目 {c}" for c in columns if c and not spec.has_column(c)
+    ]
+    return found
+
+
+def _ref_problems(text: str, tables: dict[str, TableSpec], where: str) -> list[str]:
     try:
         ref = Ref.parse(text)
     except ValueError:
-        return f"{where}: bad reference {text!r}"
-    spec = tables.get(ref.table)
-    if spec is None:
-        return f"{where}: unknown table {ref.table}"
-    if ref.row == "line" and ref.key not in spec.line_keys():
-        return f"{where}: {spec.id} has no line {ref.key}"
-    if ref.column is not None and not spec.has_column(ref.column):
-        return f"{where}: {spec.id} has no column {ref.column}"
-    return None
+        return [f"{where}：引用 {text!r} 的写法不对（应为 表!行:栏）"]
+    line = ref.key if ref.row == "line" else None
+    return _missing(where, tables, ref.table, line, [ref.column or ""])
 
 
 def narrative_problems(narrative: NarrativeSpec, tables: dict[str, TableSpec]) -> list[str]:
@@ -390,29 +383,21 @@ def narrative_problems(narrative: NarrativeSpec, tables: dict[str, TableSpec]) -
     problems: list[str] = []
     for group in narrative.figures:
         for figure in group.items:
-            where = f"narrative figure {figure.key}"
+            where = f"情况说明的数 {figure.key}"
             refs = list(figure.amount)
-            for template in (
-                figure.last or group.defaults.last,
-                figure.reason or group.defaults.reason,
-            ):
-                if template and figure.kind == "value":
-                    refs.append(template.replace("{key}", figure.key))
-            problems += [p for ref in refs if (p := _ref_problem(ref, tables, where))]
-            sources = [(r.table, [r.column, r.nonzero]) for r in figure.rows]
+            if figure.kind == "value":
+                templates = (
+                    figure.last or group.defaults.last,
+                    figure.reason or group.defaults.reason,
+                )
+                refs += [t.replace("{key}", figure.key) for t in templates if t]
+            problems += [p for ref in refs for p in _ref_problems(ref, tables, where)]
+            sources = [(r.table, [r.column, r.nonzero or ""]) for r in figure.rows]
             if figure.supplement is not None:
                 supplement = figure.supplement
-                sources.append((supplement.table, [supplement.last, supplement.reason]))
+                sources.append((supplement.table, [supplement.last or "", supplement.reason or ""]))
             for table_id, columns in sources:
-                spec = tables.get(table_id)
-                if spec is None:
-                    problems.append(f"{where}: unknown table {table_id}")
-                    continue
-                problems += [
-                    f"{where}: {table_id} has no column {c}"
-                    for c in columns
-                    if c and not spec.has_column(c)
-                ]
+                problems += _missing(where, tables, table_id, None, columns)
     for section in narrative.sections:
         for paragraph in section.paragraphs:
             for condition in (paragraph.when, paragraph.unless):
@@ -420,5 +405,5 @@ def narrative_problems(narrative: NarrativeSpec, tables: dict[str, TableSpec]) -
                     continue
                 for table_id in [*condition.empty, *condition.not_empty]:
                     if table_id not in tables:
-                        problems.append(f"narrative section {section.id}: unknown table {table_id}")
+                        problems.append(f"情况说明的节 {section.id}：没有表 {table_id}")
     return problems
