@@ -41,7 +41,8 @@ argparse._ = _chinese  # type: ignore[attr-defined]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="wbt", description="部门预算公开表工具：生成模板、读取、校验、导出。"
+        prog="wbt",
+        description="部门预算、决算公开表工具：生成模板、读取、校验、标注、导出、生成说明。",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -78,10 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
     _write_options(fill, "填充")
 
-    export = sub.add_parser("export", help="导出可公开的预算公开表（仅数值，官方格式）")
+    export = sub.add_parser("export", help="导出可公开的公开表（仅数值，官方格式）")
     export.add_argument("workbook", help="已填写并校验通过的工作簿")
     export.add_argument(
-        "-o", "--output", help="输出文件（默认：<年度>年<单位>部门预算公开表.xlsx）"
+        "-o",
+        "--output",
+        help="输出文件（默认：<年度>年<单位>部门预算公开表.xlsx，决算为部门决算公开表）",
     )
     export.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
     export.add_argument("--force", action="store_true", help="校验有错误时仍然导出")
@@ -318,12 +321,20 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_sets(args: argparse.Namespace) -> int:
-    from workbook_tools.spec import available_sets, load_spec
+    from workbook_tools.spec.loader import load_available
 
-    for set_id in available_sets():
-        spec = load_spec(set_id)
-        print(f"{set_id}\t{spec.name}")
+    specs, _ = load_available()
+    for spec in specs:
+        print(f"{spec.id}\t{spec.name}")
     return 0
+
+
+def _tell_skipped_specs() -> None:
+    """Spec files that did not load were skipped; the user (or their IT) should know."""
+    from workbook_tools.spec.loader import SKIPPED
+
+    for set_id, error in sorted(SKIPPED.items()):
+        print(f"注意：表套「{set_id}」的定义文件有误，已跳过：{error}", file=sys.stderr)
 
 
 COMMANDS = {
@@ -350,3 +361,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    finally:
+        _tell_skipped_specs()
