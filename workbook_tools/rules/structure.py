@@ -184,20 +184,23 @@ def missing_total(ctx: Context) -> Findings:
 def money_unit(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.money_unit"]
     for table in ctx.data.tables.values():
-        if table.money_unit is not None and table.money_unit != "万元":
-            message = (
-                f"{ctx.table_spec(table.id).label}标明的金额单位是“{table.money_unit}”，公开表应以“万元”为单位"
-                "（保留两位小数），请换算后填写"
-            )
-            yield _finding(
-                rule,
-                table,
-                table.sheet,
-                table.money_unit_cell,
-                message,
-                expected="万元",
-                actual=table.money_unit,
-            )
+        declared = ctx.table_spec(table.id).money_unit
+        if table.money_unit is None or table.money_unit == declared:
+            continue
+        converted = "已换算后校验，" if table.scale != 1 else ""
+        message = (
+            f"{ctx.table_spec(table.id).label}标明的金额单位是“{table.money_unit}”，"
+            f"本表套的公开表以“{declared}”为单位（保留两位小数）；{converted}请换算后填写"
+        )
+        yield _finding(
+            rule,
+            table,
+            table.sheet,
+            table.money_unit_cell,
+            message,
+            expected=declared,
+            actual=table.money_unit,
+        )
 
 
 STRUCTURE_RULES = [
@@ -255,7 +258,11 @@ STRUCTURE_RULES = [
         missing_total,
     ),
     StructureRule(
-        "s.money_unit", "error", "金额单位不是万元", "money unit is not 万元", money_unit
+        "s.money_unit",
+        "error",
+        "金额单位与表套规定的不同",
+        "money unit differs from the set's",
+        money_unit,
     ),
 ]
 RULES_BY_ID = {rule.id: rule for rule in STRUCTURE_RULES}

@@ -239,9 +239,8 @@ class TableWriter:
         if self.table.publish:
             self.sheet.write(self.row, self.c0, self.table.label, self.f.get())
         self.row += 1
-        title = (
-            f"{self.year}年{self.table.title}" if self.style.title_with_year else self.table.title
-        )
+        with_year = self.style.title_with_year and self.spec.conventions.title_year == "prefix"
+        title = f"{self.year}年{self.table.title}" if with_year else self.table.title
         fmt = self.f.get(font_name=TITLE_FONT, font_size=16, bold=True, align="center")
         self.sheet.merge_range(self.row, self.c0, self.row, last, title, fmt)
         self.sheet.set_row(self.row, 30)
