@@ -224,7 +224,16 @@ def test_report_shapes(changji: WorkbookData, tmp_path: Path) -> None:
 
     result = check_workbook(changji)
     report = to_json(result)
-    assert set(report) == {"file", "set", "unit", "year", "findings", "summary"}
+    assert set(report) == {
+        "file",
+        "set",
+        "unit",
+        "year",
+        "findings",
+        "summary",
+        "not_checked",
+        "absent_tables",
+    }
     first = report["findings"][0]
     assert set(first) >= {
         "rule",

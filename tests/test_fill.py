@@ -11,10 +11,11 @@ import pytest
 from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.layouts import layout_of, parent_codes
 from workbook_tools.money import parse_amount
 from workbook_tools.rules import check_workbook
 from workbook_tools.spec import load_spec
-from workbook_tools.writers.fill import _Derived, fill_file, plan_fill
+from workbook_tools.writers.fill import fill_file, plan_fill
 
 
 def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]:
@@ -23,13 +24,15 @@ def _blank_derived(source: Path, target: Path) -> dict[tuple[str, str], Decimal]
     (A derived zero whose parts are all blank cannot come back: blank is zero.)
     """
     data = read_workbook(source)
-    derived = _Derived(data, load_spec(data.set_id))
+    spec = load_spec(data.set_id)
     book = openpyxl.load_workbook(source)
     removed = {}
     for table in data.tables.values():
+        table_spec, parents = spec.table(table.id), parent_codes(table.rows)
         for row in table.rows:
             for key, amount in row.values.items():
-                if derived(table.id, row, key) and amount.value:
+                derived = layout_of(table_spec).derived(table_spec, row, key, parents)
+                if derived and amount.value:
                     book[row.sheet][amount.cell].value = None
                     removed[(row.sheet, amount.cell)] = amount.value
     book.save(target)
@@ -68,10 +71,13 @@ def test_conflict_is_reported_and_kept_unless_overwrite(
     source = tmp_path / "k.xlsx"
     book.save(source)
     assert main(["fill", str(source)]) == 0
-    out = capsys.readouterr().out
-    assert "未改动 表3!E12：现为 250.00，按「合计 = 基本支出 + 项目支出」重算应为 242.00" in out
-    kept = openpyxl.load_workbook(tmp_path / "k.已填充.xlsx")
-    assert kept["表3"]["E12"].value == 250
+    captured = capsys.readouterr()
+    assert (
+        "未改动 表3!E12：现为 250.00，按「合计 = 基本支出 + 项目支出」重算应为 242.00"
+        in captured.out
+    )
+    assert not (tmp_path / "k.已填充.xlsx").exists()  # nothing to fill: nothing written
+    assert "没有需要填充的单元格，未写入任何文件" in captured.err
     assert main(["fill", str(source), "--overwrite", "-o", str(tmp_path / "o.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "已替换 表3!E12：250.00 → 242.00" in out
@@ -85,7 +91,7 @@ def test_formula_cells_are_never_overwritten(tmp_path: Path) -> None:
     book.save(source)
     report = fill_file(source)
     assert ("表3", "E12") not in {(c.sheet, c.cell) for c in report.changes}
-    assert openpyxl.load_workbook(report.path)["表3"]["E12"].value == "=F12+G12"
+    assert report.path is None  # the formula is the only derived cell not filled: nothing to do
 
 
 def test_fill_in_place_keeps_a_backup(tmp_path: Path) -> None:

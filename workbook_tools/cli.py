@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     template = sub.add_parser("template", help="生成空白模板工作簿")
-    template.add_argument("--set", default="budget-2024", help="表套，如 budget-2024、budget-2025")
+    template.add_argument(
+        "--set",
+        help="表套，如 budget-2024、budget-2025（默认按 --year 选用不晚于该年度的最近表套）",
+    )
     template.add_argument("--unit", required=True, help="编制部门（单位名称）")
     template.add_argument("--year", type=int, required=True, help="预算年度，如 2025")
     template.add_argument("-o", "--output", required=True, help="输出文件（.xlsx）")
@@ -149,7 +152,14 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from workbook_tools.writers.atomic import atomic_write
     from workbook_tools.writers.template import write_workbook
 
-    spec = load_spec(args.set)
+    spec = load_spec(args.set) if args.set else load_spec(_set_for_year(args.year))
+    if args.set and spec.year != args.year:
+        from workbook_tools.errors import InputError
+
+        raise InputError(
+            f"表套「{spec.id}」是 {spec.year} 年口径，与 --year {args.year} 不一致；"
+            f"请去掉 --set 由工具按年度选用表套，或改用 --year {spec.year}"
+        )
     output = Path(args.output)
     atomic_write(
         output,
@@ -160,10 +170,46 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_for_year(year: int) -> str:
+    """The bundled budget set of ``year``: the closest one whose year is not later."""
+    from workbook_tools.errors import InputError
+    from workbook_tools.spec import available_sets, load_spec
+
+    candidates = []
+    for set_id in available_sets():
+        spec = load_spec(set_id)
+        if spec.kind == "budget" and spec.year <= year:
+            candidates.append((spec.year, set_id == f"budget-{spec.year}", set_id))
+    if not candidates:
+        raise InputError(f"没有 {year} 年或更早年度的预算表套；可用 wbt sets 查看可用的表套")
+    return max(candidates)[2]
+
+
+def _refuse_input_as_output(source: str, output: str | None) -> None:
+    """``-o`` naming the input itself (also via a symlink, hard link or relative path)."""
+    import os
+
+    from workbook_tools.errors import OutputError
+
+    if output is None:
+        return
+    try:
+        same = os.path.samefile(source, output)
+    except OSError:
+        same = os.path.abspath(source) == os.path.abspath(output)
+    if same:
+        raise OutputError(
+            "输出文件就是输入文件本身（可能经由快捷方式或硬链接），不能覆盖输入的工作簿；"
+            "请用 -o 指定另一个文件",
+            file=output,
+        )
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from workbook_tools.io.reader import read_workbook
     from workbook_tools.writers.atomic import atomic_write
 
+    _refuse_input_as_output(args.workbook, args.output)
     data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
     text = json.dumps(data.to_json(), ensure_ascii=False, indent=2)
     if args.output is None:
@@ -213,8 +259,10 @@ def _cmd_clear(args: argparse.Namespace) -> int:
     restored, report = clear_file(
         args.workbook, output=args.output, in_place=args.in_place, force=args.force
     )
-    if restored == 0:
+    if restored == 0 and not report.notes:
         print("该工作簿没有本工具的校验标注。", file=sys.stderr)
+    for note in report.notes:
+        print(f"注意：{note}", file=sys.stderr)
     _report_write(f"已清除 {restored} 个单元格的标注", report)
     return 0
 
@@ -232,11 +280,14 @@ def _cmd_fill(args: argparse.Namespace) -> int:
     )
     for change in report.changes:
         print(change.describe())
-    filled = sum(1 for c in report.changes if c.kind != "conflict")
-    conflicts = sum(1 for c in report.changes if c.kind == "conflict")
-    if not report.changes:
-        print("没有需要填充的单元格。")
-    _report_write(f"已填充 {filled} 个单元格，{conflicts} 个单元格与重算结果不一致未改动", report)
+    kept = sum(1 for c in report.changes if c.kind in ("conflict", "blocked"))
+    if report.path is None:
+        why = f"；{kept} 个单元格未改动，见上" if kept else ""
+        print(f"没有需要填充的单元格，未写入任何文件{why}。", file=sys.stderr)
+        return 0
+    _report_write(
+        f"已填充 {len(report.written)} 个单元格，{kept} 个单元格未改动（见上）", report
+    )
     return 0
 
 
@@ -244,6 +295,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from workbook_tools.writers.export import export_file
     from workbook_tools.writers.export.publish import blocking_errors
 
+    _refuse_input_as_output(args.workbook, args.output)
     report = export_file(
         args.workbook,
         output=args.output,
@@ -361,5 +413,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
-    finally:
-        _tell_skipped_specs()
+    except Exception:  # last resort: a bug, never a traceback on the user's screen
+        return _internal_error(args)
+
+
+def _internal_error(args: argparse.Namespace) -> int:
+    """Write the traceback to a log file in the temp folder and say where, in Chinese."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    workbook = getattr(args, "workbook", None) or getattr(args, "output", None)
+    where = f"处理文件「{workbook}」时" if workbook else "运行时"
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            prefix=f"wbt-错误-{datetime.now():%Y%m%d-%H%M%S}-",
+            suffix=".log",
+            delete=False,
+        ) as handle:
+            handle.write(f"wbt {args.command} {workbook or ''}\n")
+            traceback.print_exc(file=handle)
+        log = f"详细信息已写入日志文件：{handle.name}，请把它发给维护人员"
+    except OSError:
+        log = "（无法写入日志文件）"
+    print(
+        f"错误：程序内部错误，{where}出现了意外的问题，未完成本次操作。{log}。",
+        file=sys.stderr,
+    )
+    return 3

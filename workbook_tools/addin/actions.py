@@ -12,7 +12,7 @@ from typing import Any
 from workbook_tools.addin.clearing import clear_book
 from workbook_tools.addin.marking import mark_book
 from workbook_tools.addin.read import read_grids
-from workbook_tools.addin.record import Record, read_record
+from workbook_tools.addin.record import read_record
 from workbook_tools.addin.values import write_values
 from workbook_tools.addin.xl import TITLE, XlBook, XlSheet, quiet_screen, sheet_map
 from workbook_tools.errors import OutputError, WbtError
@@ -24,7 +24,8 @@ from workbook_tools.rules import CheckResult, check_workbook
 from workbook_tools.spec import load_spec
 from workbook_tools.writers.export.publish import blocking_errors, default_name, write_publishable
 from workbook_tools.writers.fill import FillChange, plan_fill
-from workbook_tools.writers.marks.apply import MARK_SHEET, MarkSummary
+from workbook_tools.writers.marks.present import MarkSummary
+from workbook_tools.writers.marks.record import MARK_SHEET, Record
 
 MAX_LINES = 15
 NARRATIVE_SUFFIX = ".docx"
@@ -61,12 +62,14 @@ class OpenWorkbook:
 def read_open(book: XlBook) -> OpenWorkbook:
     """The open workbook's tables (the findings sheet and the record are not read)."""
     sheets = sheet_map(book)
-    record = read_record(sheets)
+    found = read_record(sheets)
+    if isinstance(found, str):
+        raise AddinError(found + "。请检查隐藏的「_wbt_marks」表（可请技术支持人员处理）后再试。")
     skip = {MARK_SHEET}
-    if record is not None and record.results_sheet:
-        skip.add(record.results_sheet)
+    if found is not None and found.results_sheet:
+        skip.add(found.results_sheet)
     grids = read_grids(sheets, skip)
-    return OpenWorkbook(read_from_grids(grids, file=book.fullname), grids, record, sheets)
+    return OpenWorkbook(read_from_grids(grids, file=book.fullname), grids, found, sheets)
 
 
 def _lines(lines: list[str]) -> str:
@@ -113,19 +116,23 @@ def fill(book: XlBook, ui: Ui, folder: str) -> str:
 def fill_message(changes: list[FillChange]) -> str:
     filled = [c for c in changes if c.kind == "filled"]
     conflicts = [c for c in changes if c.kind == "conflict"]
+    blocked = [c for c in changes if c.kind == "blocked"]
     if not changes:
         return "没有需要填充的单元格：计算单元格都已填写，且与重算结果一致。"
     text = f"已填充 {len(filled)} 个空白的计算单元格（合计栏、小计和合计行、来自其他表的数）。"
     if conflicts:
         lines = [
             f"{c.sheet}!{c.cell}：现为 {money(c.old) if c.old is not None else '空'}，"
-            f"按「{c.title}」重算应为 {money(c.new)}"
+            f"按「{c.title}」重算应为 {money(c.new) if c.new is not None else '（无）'}"
             for c in conflicts
         ]
         text += (
             f"\n\n以下 {len(conflicts)} 个计算单元格已有数值，与重算结果不一致，未改动，请核对：\n"
             + _lines(lines)
         )
+    if blocked:
+        lines = [f"{c.sheet}!{c.cell}：{c.reason}" for c in blocked]
+        text += f"\n\n以下 {len(blocked)} 个计算单元格无法填充，仍为空：\n" + _lines(lines)
     return text
 
 
@@ -135,9 +142,14 @@ def clear(book: XlBook, ui: Ui, folder: str) -> str:
     record = read_record(sheets)
     if record is None:
         return "该工作簿没有本工具的校验标注。"
+    if isinstance(record, str):
+        return record + "。"
     with quiet_screen(book, "预算公开：正在清除标记……"):
-        restored = clear_book(book, record, sheets)
-    return f"已清除 {restored} 个单元格的标注，恢复了原有底色、字体和批注，并删除了「校验结果」表。"
+        cleared = clear_book(book, record, sheets)
+    text = f"已清除 {cleared.restored} 个单元格的标注，恢复了原有底色、字体和批注，并删除了「校验结果」表。"
+    if cleared.messages:
+        text += "\n\n注意：" + "\n".join(cleared.messages)
+    return text
 
 
 # -- 导出公开表 ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def write_values(sheets: dict[str, XlSheet], changes: list[FillChange]) -> int:
     for change in changes:
         pos = cell_position(change.cell)
         if pos != (0, 0):
-            by_sheet.setdefault(change.sheet, {})[pos] = float(change.new)
+            by_sheet.setdefault(change.sheet, {})[pos] = float(change.written or 0)
     written = 0
     for sheet_name, cells in by_sheet.items():
         sheet = sheets.get(sheet_name)

@@ -244,6 +244,7 @@ class TableReader:
         self._money_unit(table, header)
         view = RowView(self.table, self.grid, header, table.scale)
         parser = layout_of(self.table).parser(self.table, self.spec, view)
+        panels = self._panel_columns(table)
         for r in range(header.last_row + 1, self.end):
             values = self._row_values(r)
             if not values or self._is_repeat(r, values):
@@ -253,10 +254,22 @@ class TableReader:
                 table.remarks.append(remark)
                 continue
             for row in parser.rows(r):
-                row.sheet, row.columns = self.grid.name, table.column_cells
+                row.sheet, row.columns = self.grid.name, panels.get(row.panel, table.column_cells)
                 row.texts = view.texts(r)
                 table.rows.append(row)
         return table
+
+    def _panel_columns(self, table: Table) -> dict[str | None, dict[str, str]]:
+        """Per panel, the columns a row of that panel has (a left row has no right cells)."""
+        panels = {c.panel for c in self.table.columns if c.panel is not None}
+        return {
+            panel: {
+                key: letter
+                for key, letter in table.column_cells.items()
+                if self.table.column(key).panel in (None, panel)
+            }
+            for panel in panels
+        }
 
     # -- row filters ---------------------------------------------------------------------
     def _row_values(self, r: int) -> dict[int, object]:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbook_tools.io.grid import cell_position
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.rules.context import Context
+from workbook_tools.rules.evaluate import (
+    NotChecked,
+    Outcome,
+    Values,
+    blank_derived,
+    derivation,
+    equations,
+    evaluate,
+    unknown_cells,
+)
 from workbook_tools.rules.findings import SEVERITIES, Finding, summarise
-from workbook_tools.rules.relations import RULE_KINDS
+from workbook_tools.rules.relations import FINDING_KINDS
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import TableSetSpec, load_spec
 
-__all__ = ["CheckResult", "Finding", "check_workbook"]
+__all__ = ["CheckResult", "Finding", "NotChecked", "check_workbook"]
 
 
 @dataclass
@@ -20,6 +30,10 @@ class CheckResult:
     data: WorkbookData
     spec: TableSetSpec
     findings: list[Finding]
+    not_checked: list[NotChecked] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # ids of the set's tables not in the workbook
+    outcomes: list[Outcome] = field(default_factory=list, repr=False)
+    values: Values = field(default_factory=Values, repr=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -34,11 +48,18 @@ def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> Chec
     """Evaluate every structural rule and every relation of the set on ``data``."""
     spec = spec or load_spec(data.set_id)
     ctx = Context(data, spec)
+    relations = spec.relations_for(data.tables)
     findings: list[Finding] = []
     for rule in STRUCTURE_RULES:
         findings.extend(rule.check(ctx))
-    for relation in spec.relations_for(data.tables):
-        findings.extend(RULE_KINDS[relation.kind](ctx, relation))
+    found = equations(ctx, relations)
+    values = Values(unknown=unknown_cells(ctx))
+    findings += blank_derived(ctx, derivation(ctx, found, values.unknown), values)
+    outcomes, not_checked = evaluate(ctx, found, values)
+    findings += [o.finding for o in outcomes if o.finding is not None]
+    for relation in relations:
+        if relation.kind in FINDING_KINDS:
+            findings.extend(FINDING_KINDS[relation.kind](ctx, relation))
     order = {t.id: i for i, t in enumerate(spec.tables)}
     findings.sort(
         key=lambda f: (
@@ -49,4 +70,5 @@ def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> Chec
             f.rule,
         )
     )
-    return CheckResult(data, spec, findings)
+    absent = [t.id for t in spec.tables if t.id not in data.tables]
+    return CheckResult(data, spec, findings, not_checked, absent, outcomes, values)

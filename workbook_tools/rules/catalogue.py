@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbook_tools.rules.evaluate import BLANK_RULE, BLANK_TITLE, BLANK_TITLE_EN
 from workbook_tools.rules.findings import SEVERITY_NAMES
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.rules.tolerance import __doc__ as TOLERANCE_DOC
@@ -35,6 +36,7 @@ class RuleInfo:
 
 def rules_of(spec: TableSetSpec) -> list[RuleInfo]:
     rules = [RuleInfo(r.id, r.severity, "structure", r.title, r.title_en) for r in STRUCTURE_RULES]
+    rules.append(RuleInfo(BLANK_RULE, "error", "structure", BLANK_TITLE, BLANK_TITLE_EN))
     rules += [RuleInfo(r.id, r.severity, r.kind, r.title, r.title_en) for r in spec.relations]
     return rules
 

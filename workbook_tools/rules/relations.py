@@ -1,69 +1,24 @@
 """Rule kinds that evaluate the relations declared in a spec.
 
 Each equation kind is a small function ``(context, relation) → instances`` (Σ left op
-Σ right); ``RULE_KINDS`` turns them into findings through ``compare``, which applies the
-rounding rule of ``tolerance``, and ``fill`` uses the same instances to recompute cells.
+Σ right); ``workbook_tools.rules.evaluate`` judges them with the rounding rule of
+``tolerance``, ``workbook_tools.rules.derive`` takes its definitions of derived cells from
+them, and the diagnosis looks for the cells that explain the failing ones. Other kinds
+(``FINDING_KINDS``) give findings directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from workbook_tools.io.model import Row
-from workbook_tools.money import money
-from workbook_tools.rules.context import CODE_KINDS, Context, Term, show_code, verdict_text
+from workbook_tools.rules.context import CODE_KINDS, Context, Term, show_code
 from workbook_tools.rules.findings import CellRef, Finding
-from workbook_tools.rules.tolerance import judge, judge_at_least, judge_at_most
 from workbook_tools.spec.models import REF_PATTERN, RelationSpec, Side
 
 Findings = Iterator[Finding]
 EMPTY_MARK = "为空表"
-
-
-def compare(
-    ctx: Context,
-    rel: RelationSpec,
-    left: list[Term],
-    right: list[Term],
-    describe: Callable[[], tuple[str, str]],
-) -> Finding | None:
-    """One relation instance: Σ left (op) Σ right, judged with the rounding tolerance.
-
-    ``describe`` gives the Chinese words for both sides; it is called only for a finding.
-    """
-    if rel.optional_left and not any(t.published for t in left):
-        return None
-    actual = sum((t.value for t in left), Decimal(0))
-    expected = sum((t.value for t in right), Decimal(0))
-    terms = sum(1 for t in [*left, *right] if t.published)
-    if rel.op == "le":
-        verdict = judge_at_most(actual, expected, terms)
-    elif rel.op == "ge":
-        verdict = judge_at_least(actual, expected, terms)
-    else:
-        verdict = judge(actual - expected, terms)
-    if verdict == "ok" or (verdict == "tail" and rel.severity == "hint"):
-        return None
-    severity = "warning" if verdict == "tail" else rel.severity
-    difference = actual - expected
-    relation = {"eq": "应为", "le": "不应超过", "ge": "不应低于"}[rel.op]
-    left_desc, right_desc = describe()
-    message = (
-        f"{rel.title}：{left_desc}为 {money(actual)}，{relation}{right_desc} {money(expected)}，"
-        f"{verdict_text(verdict, difference, terms)}"
-    )
-    return ctx.finding(
-        rel.id,
-        severity,
-        message,
-        left,
-        right,
-        expected=expected,
-        actual=actual,
-        difference=difference,
-    )
 
 
 @dataclass(frozen=True)
@@ -81,9 +36,8 @@ Instances = Iterator[Instance]
 def row_sum(ctx: Context, rel: RelationSpec) -> Instances:
     assert rel.table is not None and rel.total is not None
     for row in ctx.table(rel.table).rows:
-        keys = [rel.total, *rel.parts]
-        if not any(k in row.values for k in keys):
-            continue
+        if not row.values:
+            continue  # nothing in the row: 0 = 0
         left = [ctx.term(rel.table, row, rel.total)]
         right = [ctx.term(rel.table, row, p) for p in rel.parts]
         yield Instance(left, right, lambda row=row: _row_sum_words(ctx, rel, row))
@@ -194,8 +148,6 @@ def project_rollup(ctx: Context, rel: RelationSpec) -> Instances:
         groups.append((total, [p for p, _ in projects], f"全部 {len(projects)} 个项目之和"))
     for column in _amount_columns(ctx, rel):
         for parent, under, words in groups:
-            if column not in parent.values and not any(column in p.values for p in under):
-                continue
             left = [ctx.term(rel.table, parent, column)]
             right = [ctx.term(rel.table, p, column) for p in under]
             yield Instance(
@@ -348,19 +300,7 @@ EQUATION_KINDS: dict[str, Callable[[Context, RelationSpec], Instances]] = {
 }
 
 
-def _evaluate(
-    kind: Callable[[Context, RelationSpec], Instances],
-) -> Callable[[Context, RelationSpec], Findings]:
-    def evaluate(ctx: Context, rel: RelationSpec) -> Findings:
-        for instance in kind(ctx, rel):
-            finding = compare(ctx, rel, instance.left, instance.right, instance.words)
-            if finding is not None:
-                yield finding
-
-    return evaluate
-
-
-RULE_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
-    **{name: _evaluate(kind) for name, kind in EQUATION_KINDS.items()},
+FINDING_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
     "empty_remark": empty_remark,
 }
+RULE_KINDS: dict[str, object] = {**EQUATION_KINDS, **FINDING_KINDS}  # every kind a spec may use

@@ -17,7 +17,23 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "year": data.year,
         "findings": [f.to_json() for f in result.findings],
         "summary": result.summary,
+        "not_checked": [n.to_json() for n in result.not_checked],
+        "absent_tables": result.absent,
     }
+
+
+def not_checked_line(result: CheckResult) -> str | None:
+    """One line on what was not checked and why, or None when everything was."""
+    parts = []
+    if result.not_checked:
+        cells = list(dict.fromkeys(n.reason for n in result.not_checked))
+        shown = "；".join(cells[:3]) + ("等" if len(cells) > 3 else "")
+        parts.append(f"{len(result.not_checked)} 处关系未能校验（{shown}），改正这些单元格后再校验")
+    absent = [result.spec.table(t) for t in result.absent]
+    if absent:
+        names = "、".join(t.label for t in absent)
+        parts.append(f"工作簿中没有{names}，与其有关的关系未校验")
+    return "未能校验：" + "；".join(parts) + "。" if parts else None
 
 
 def to_text(result: CheckResult) -> str:
@@ -47,5 +63,8 @@ def to_text(result: CheckResult) -> str:
         lines.append("")
     if not result.findings:
         lines.append("未发现问题。")
+    unchecked = not_checked_line(result)
+    if unchecked:
+        lines.append(unchecked)
     lines.append(summary_line(result.findings))
     return "\n".join(lines)
