@@ -230,8 +230,8 @@ def build(out: Path | None = None) -> list[Path]:
 def expected_findings(workbook: Path) -> dict:
     """What ``wbt check --format json`` reports for ``workbook``, without the file path."""
     from workbook_tools.io.reader import read_workbook
+    from workbook_tools.report import to_json
     from workbook_tools.rules import check_workbook
-    from workbook_tools.rules.report import to_json
 
     report = to_json(check_workbook(read_workbook(workbook)))
     report.pop("file")

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from tests.conftest import EXAMPLES
 from workbook_tools.io.model import Amount, Row
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.report import to_json, to_text
 from workbook_tools.rules import check_workbook
-from workbook_tools.rules.report import to_json, to_text
 from workbook_tools.spec import load_spec
 
 BASE = {name: read_workbook(EXAMPLES / name) for name in ("changji-2024.xlsx", "kashgar-2024.xlsx")}

@@ -220,7 +220,7 @@ def test_missing_total_row(kashgar: WorkbookData) -> None:
 
 
 def test_report_shapes(changji: WorkbookData, tmp_path: Path) -> None:
-    from workbook_tools.rules.report import to_json, to_text
+    from workbook_tools.report import to_json, to_text
 
     result = check_workbook(changji)
     report = to_json(result)
@@ -229,6 +229,7 @@ def test_report_shapes(changji: WorkbookData, tmp_path: Path) -> None:
         "set",
         "unit",
         "year",
+        "diagnosis",
         "findings",
         "summary",
         "not_checked",

@@ -18,9 +18,9 @@ from tests.conftest import EXAMPLES
 from tests.test_reader_robustness import _template_data, _template_sheets
 from workbook_tools.errors import InputError
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.report import to_json as report_json
+from workbook_tools.report import to_text as report_text
 from workbook_tools.rules import check_workbook
-from workbook_tools.rules.report import to_json as report_json
-from workbook_tools.rules.report import to_text as report_text
 from workbook_tools.writers.template import LayoutStyle, write_workbook
 
 EXAMPLE_NAMES = ("changji-2024", "kashgar-2024")

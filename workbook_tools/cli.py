@@ -226,8 +226,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from workbook_tools.io.reader import read_workbook
+    from workbook_tools.report import to_json, to_text
     from workbook_tools.rules import check_workbook
-    from workbook_tools.rules.report import to_json, to_text
 
     if not args.mark and (args.output or args.in_place):
         from workbook_tools.errors import InputError
@@ -285,9 +285,7 @@ def _cmd_fill(args: argparse.Namespace) -> int:
         why = f"；{kept} 个单元格未改动，见上" if kept else ""
         print(f"没有需要填充的单元格，未写入任何文件{why}。", file=sys.stderr)
         return 0
-    _report_write(
-        f"已填充 {len(report.written)} 个单元格，{kept} 个单元格未改动（见上）", report
-    )
+    _report_write(f"已填充 {len(report.written)} 个单元格，{kept} 个单元格未改动（见上）", report)
     return 0
 
 

@@ -7,6 +7,7 @@ through their shortest repr, and binary noise (``1418.7200000000003``) is remove
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -17,6 +18,9 @@ _NOISE = Decimal("0.000001")
 _DASHES = frozenset({"-", "—", "–", "－", "——", "--", "/", "\\"})
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _PAREN_NEGATIVE = re.compile(r"^\((.*)\)$")
+# beyond these an "amount" is noise or an attack (``1e999999999`` would print a billion digits)
+MAX_DIGITS = 15  # integer digits: 10^15 万元
+MIN_EXPONENT = -15  # decimal places
 
 
 class NotAnAmount(ValueError):
@@ -29,7 +33,13 @@ def normalise_text(text: str) -> str:
 
 
 def from_float(value: float) -> Decimal:
+    """The decimal a float cell shows; ``NotAnAmount`` for NaN and ±infinity (which a
+    sheet can hold as ``<v>NaN</v>``, ``<v>INF</v>`` or an overflowing ``<v>1e999</v>``)."""
+    if not math.isfinite(value):
+        raise NotAnAmount("#NUM!")
     amount = Decimal(repr(value))
+    if amount.adjusted() >= MAX_DIGITS:
+        raise NotAnAmount(repr(value))
     if amount.as_tuple().exponent < -6:  # type: ignore[operator]
         amount = amount.quantize(_NOISE, rounding=ROUND_HALF_UP)
     return amount
@@ -66,7 +76,9 @@ def parse_amount(value: object) -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation:
         raise NotAnAmount(str(value)) from None
-    if not amount.is_finite():
+    if not amount.is_finite() or amount.adjusted() >= MAX_DIGITS:
+        raise NotAnAmount(str(value))
+    if amount.as_tuple().exponent < MIN_EXPONENT:  # type: ignore[operator]
         raise NotAnAmount(str(value))
     return -amount if negative else amount
 

@@ -75,8 +75,8 @@ def read_text(path: Path) -> str:
 
         try:
             return "\n".join(p.text for p in Document(str(path)).paragraphs)
-        except Exception as exc:  # python-docx raises assorted errors for broken packages
-            raise InputError(f"无法读取 Word 文件（{type(exc).__name__}）", file=path) from None
+        except Exception:  # python-docx raises assorted errors for broken packages
+            raise InputError("无法读取该 Word 文件（已损坏或不是 .docx 文件）", file=path) from None
     if path.suffix.lower() == ".doc":
         raise InputError("不支持 .doc 格式，请另存为 .docx 或 .txt 后再试", file=path)
     try:

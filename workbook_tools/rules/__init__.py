@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workbook_tools.io.grid import cell_position
 from workbook_tools.io.model import WorkbookData
@@ -22,7 +23,10 @@ from workbook_tools.rules.relations import FINDING_KINDS
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import TableSetSpec, load_spec
 
-__all__ = ["CheckResult", "Finding", "NotChecked", "check_workbook"]
+if TYPE_CHECKING:
+    from workbook_tools.diagnosis import Suspect
+
+__all__ = ["CheckResult", "Finding", "NotChecked", "check_workbook", "evaluate_workbook"]
 
 
 @dataclass
@@ -34,6 +38,7 @@ class CheckResult:
     absent: list[str] = field(default_factory=list)  # ids of the set's tables not in the workbook
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
     values: Values = field(default_factory=Values, repr=False)
+    diagnosis: list[Suspect] = field(default_factory=list)  # the likeliest wrong cells, best first
 
     @property
     def summary(self) -> dict[str, int]:
@@ -45,6 +50,16 @@ class CheckResult:
 
 
 def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> CheckResult:
+    """The whole check: every rule (``evaluate_workbook``), then the diagnosis of the cells
+    that explain the failures (``workbook_tools.diagnosis``)."""
+    from workbook_tools.diagnosis import diagnose
+
+    result = evaluate_workbook(data, spec)
+    result.diagnosis = diagnose(result)
+    return result
+
+
+def evaluate_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> CheckResult:
     """Evaluate every structural rule and every relation of the set on ``data``."""
     spec = spec or load_spec(data.set_id)
     ctx = Context(data, spec)

@@ -64,27 +64,39 @@ class Derivation:
             )
         self.values: dict[CellRef, Decimal] = {}
         self.leaves: dict[CellRef, int] = {}  # published leaf figures a value is the sum of
+        self.defining: dict[CellRef, Definition] = {}  # the definition each value came from
         self.blocked: dict[CellRef, str] = {}
         self._visiting: set[CellRef] = set()
-        for ref in list(self.definitions):
-            self.computed(ref)
+        self._cycle = False
+        for _ in range(2):  # a cell met only inside a cycle is tried again from the outside
+            for ref in self.definitions:
+                self.computed(ref)
+        for ref in self.definitions:
+            if ref not in self.values:
+                self.blocked.setdefault(ref, "与其他计算单元格互相依赖，无法确定先算哪一个")
 
     # -- computing from the leaves -------------------------------------------------------
     def computed(self, ref: CellRef) -> Decimal | None:
         """The value of a defined cell from the leaves; None when it cannot be computed."""
         if ref in self.values:
             return self.values[ref]
-        if ref in self.blocked or ref in self._visiting:
+        if ref in self.blocked:
+            return None
+        if ref in self._visiting:
+            self._cycle = True  # met again on its own path: not an answer, try another way
             return None
         self._visiting.add(ref)
+        outer, self._cycle = self._cycle, False
         results = []
         for definition in self.definitions[ref]:
             found = self._sum(definition)
             if found is not None:
                 results.append((*found, definition))
+        in_cycle, self._cycle = self._cycle, outer or self._cycle
         self._visiting.discard(ref)
         if not results:
-            self.blocked.setdefault(ref, self._why_not(ref))
+            if not in_cycle:
+                self.blocked[ref] = self._why_not(ref)
             return None
         first, leaves, definition = results[0]
         others = [
@@ -96,6 +108,7 @@ class Derivation:
             )
             return None
         self.values[ref], self.leaves[ref] = first, leaves
+        self.defining[ref] = definition
         return first
 
     def _sum(self, definition: Definition) -> tuple[Decimal, int] | None:
@@ -152,7 +165,7 @@ class Derivation:
         """The value for a blank derived cell and, when there is none, why."""
         if self.computed(ref) is None:
             return None, self.blocked.get(ref, "无法由明细算出")
-        definition = next(d for d in self.definitions[ref] if self._sum(d) is not None)
+        definition = self.defining[ref]
         total = ZERO
         for source in definition.sources:
             if source.published and source.ref in self.definitions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from workbook_tools.money import format_amount
 
@@ -13,8 +13,9 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "hint")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "hint": "提示"}
 
 
-@dataclass(frozen=True)
-class CellRef:
+class CellRef(NamedTuple):
+    """A cell of the workbook: sheet name and A1 address (hashable, cheap)."""
+
     sheet: str
     cell: str
 
@@ -37,6 +38,7 @@ class Finding:
     expected: Decimal | str | None = None
     actual: Decimal | str | None = None
     difference: Decimal | None = None
+    cause: CellRef | None = None  # the diagnosed cell whose typo explains this finding
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class Finding:
             "actual": _json_value(self.actual),
             "difference": _json_value(self.difference),
             "message": self.message,
+            "cause": self.cause.to_json() if self.cause is not None else None,
         }
 
 

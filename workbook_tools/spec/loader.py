@@ -96,10 +96,45 @@ def load_spec_file(path: str | Path) -> TableSetSpec:
         problems = []
         for error in exc.errors():
             field = ".".join(_field_name(raw, error["loc"])) or "（整体）"
-            problems.append(f"字段 {field}：{error['msg'].removeprefix('Value error, ')}")
+            problems.append(f"字段 {field}：{_problem(error)}")
         raise SpecError("表套定义无效：" + "；".join(problems), file=path) from None
     _check_layouts(spec, path)
     return spec
+
+
+_PROBLEMS = {
+    "missing": "缺少此字段",
+    "extra_forbidden": "不认识的字段（是否拼写错误？）",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "model_attributes_type": "应为映射（键: 值）",
+    "too_short": "项数太少",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+}
+
+
+def _problem(error: Any) -> str:
+    """A pydantic error in Chinese (the spec's own checks already speak Chinese)."""
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(context.get("error", error.get("msg", ""))).strip()
+    if kind == "string_pattern_mismatch":
+        return f"写法不对（应符合 {context.get('pattern', '')}，如小写字母、数字和下划线）"
+    if kind == "literal_error":
+        return f"只能是 {context.get('expected', '')}"
+    if kind == "union_tag_invalid" or kind.startswith("union"):
+        return "取值的形式不对"
+    return _PROBLEMS.get(kind, f"取值不对（{kind}）")
 
 
 def _table_order(table: Any) -> tuple[int, int]:

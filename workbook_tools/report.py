@@ -1,9 +1,12 @@
-"""Check results as a Chinese text report or as JSON."""
+"""Check results as a Chinese text report or as JSON: the diagnosis first (the cells most
+likely typed wrong and what they should hold), then every finding by table, then what
+could not be checked."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from workbook_tools.diagnosis.words import cause_note, headline
 from workbook_tools.rules import CheckResult
 from workbook_tools.rules.findings import SEVERITY_NAMES, summary_line
 
@@ -15,6 +18,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "set": data.set_id,
         "unit": data.unit,
         "year": data.year,
+        "diagnosis": [s.to_json() for s in result.diagnosis],
         "findings": [f.to_json() for f in result.findings],
         "summary": result.summary,
         "not_checked": [n.to_json() for n in result.not_checked],
@@ -43,6 +47,8 @@ def to_text(result: CheckResult) -> str:
         f"表套：{spec.name}（{spec.id}）　单位：{data.unit or '（未注明）'}　年度：{data.year or '（未注明）'}",
         "",
     ]
+    lines += _diagnosis_lines(result)
+    causes = {s.ref: s for s in result.diagnosis}
     by_table: dict[str, list] = {}
     for finding in result.findings:
         by_table.setdefault(finding.table, []).append(finding)
@@ -59,6 +65,10 @@ def to_text(result: CheckResult) -> str:
             if others:
                 shown = "、".join(others[:8]) + (f" 等 {len(others)} 处" if len(others) > 8 else "")
                 lines.append(f"      涉及单元格：{shown}")
+            cause = causes.get(f.cause) if f.cause is not None else None
+            note = cause_note(f, cause, spec) if cause is not None else None
+            if note:
+                lines.append(f"      {note}")
             lines.append(f"      规则 {f.rule}")
         lines.append("")
     if not result.findings:
@@ -68,3 +78,15 @@ def to_text(result: CheckResult) -> str:
         lines.append(unchecked)
     lines.append(summary_line(result.findings))
     return "\n".join(lines)
+
+
+def _diagnosis_lines(result: CheckResult) -> list[str]:
+    if not result.diagnosis:
+        return []
+    lines = [headline(suspect, result.spec) for suspect in result.diagnosis]
+    if len(lines) > 1:
+        lines = [f"{i}. {line}" for i, line in enumerate(lines, start=1)]
+        lines.insert(
+            0, f"诊断：最可能填错的 {len(result.diagnosis)} 处（先改这些，其余不一致多半随之消除）"
+        )
+    return [*lines, ""]

@@ -1,0 +1,1 @@
+"""The hostile-input corpus: bad, broken and malicious workbooks, generated on demand."""
