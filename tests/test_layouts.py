@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,18 +40,18 @@ def test_the_registry_knows_every_layout_the_sets_use() -> None:
 def test_a_missing_role_is_named(table_id: str, role: str, expected: str) -> None:
     table = SPEC.table(table_id)
     columns = [
-        c.model_copy(update={"role": "text"}) if c.role == role else c for c in table.columns
+        replace(c, role="text") if c.role == role else c for c in table.columns
     ]
-    problems = table_problems(table.model_copy(update={"columns": columns}))
+    problems = table_problems(replace(table, columns=columns))
     assert ("columns", expected) in problems
 
 
 def test_code_and_fixed_layouts_need_their_declarations() -> None:
-    t3 = SPEC.table("t3").model_copy(update={"code_scheme": None})
+    t3 = replace(SPEC.table("t3"), code_scheme=None)
     assert ("code_scheme", "布局 code 需要 code_scheme（function 或 economic）") in table_problems(
         t3
     )
-    t10 = SPEC.table("t10").model_copy(update={"lines": []})
+    t10 = replace(SPEC.table("t10"), lines=[])
     assert ("lines", "布局 fixed 需要 lines（固定行）") in table_problems(t10)
 
 

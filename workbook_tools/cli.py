@@ -371,11 +371,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_sets(args: argparse.Namespace) -> int:
-    from workbook_tools.spec.loader import load_available
+    from workbook_tools.spec.loader import set_names
 
-    specs, _ = load_available()
-    for spec in specs:
-        print(f"{spec.id}\t{spec.name}")
+    for set_id, name in set_names():
+        print(f"{set_id}\t{name}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from workbook_tools.errors import InputError
@@ -21,6 +22,7 @@ CODE_LABELS = (
 )
 _SENTENCE = ("。", ",", "为空表", "不包含")
 MAX_TITLE_EXTRA = 30
+MAX_CACHE = 50_000
 HEADER_SCAN_ROWS = 14
 
 
@@ -51,7 +53,7 @@ class TitleIndex:
             norm(t): table.id for table in spec.tables for t in [table.title, *table.title_variants]
         }
         self.lengths = sorted({len(t) for t in self.titles}, reverse=True)
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str, str | None] = {}  # bounded: see MAX_CACHE
 
     def match(self, text: str) -> str | None:
         """The table id whose title ``text`` is, the most specific title winning."""
@@ -65,6 +67,8 @@ class TitleIndex:
                 if table_id is not None and len(core) - length <= MAX_TITLE_EXTRA:
                     found = table_id
                     break
+        if len(self.cache) >= MAX_CACHE:
+            self.cache.clear()  # a batch of thousands of workbooks must not grow it for ever
         self.cache[text] = found
         return found
 
@@ -80,15 +84,27 @@ def title_index(spec: TableSetSpec) -> TitleIndex:
     return entry[1]
 
 
+def title_candidates(grid: Grid) -> list[tuple[int, int, str]]:
+    """The cells of ``grid`` that could hold a title, in reading order (computed once)."""
+    found = grid.__dict__.get("_titles")
+    if found is None:
+        found = sorted(
+            (row, col, value)
+            for (row, col), value in grid.cells.items()
+            if isinstance(value, str) and 4 <= len(value) <= 80
+        )
+        grid.__dict__["_titles"] = found
+    return found
+
+
 def find_titles(grids: list[Grid], spec: TableSetSpec) -> list[TitleHit]:
     index = title_index(spec)
     hits = []
     for grid in grids:
-        for (row, col), value in sorted(grid.cells.items()):
-            if isinstance(value, str) and 4 <= len(value) <= 80:
-                table_id = index.match(value)
-                if table_id is not None:
-                    hits.append(TitleHit(table_id, grid, row, col))
+        for row, col, text in title_candidates(grid):
+            table_id = index.match(text)
+            if table_id is not None:
+                hits.append(TitleHit(table_id, grid, row, col))
     return hits
 
 
@@ -109,19 +125,29 @@ def _is_number(value: object) -> bool:
 
 def is_star_row(grid: Grid, row: int, first_col: int, last_col: int) -> bool:
     """The ※ row numbering the amount columns: only ※, 栏次 and small whole numbers, with 1."""
-    values = [grid.value(row, c) for c in range(first_col, last_col + 1)]
-    values = [v for v in values if v is not None and str(v).strip() != ""]
-    if not values:
-        return False
+    values = grid.row_cells(row)
+    return is_star_values(v for c, v in values.items() if first_col <= c <= last_col)
+
+
+_STAR_MARKS = frozenset({"※", "*", "栏次", "栏号"})
+
+
+def is_star_values(values: Iterable[object]) -> bool:
+    """``values`` (one row's) are only ※, 栏次 and small whole numbers, among them 1."""
     numbers = set()
     for value in values:
-        text = norm(str(value))
-        if text in ("※", "*", "栏次", "栏号"):
+        if value is None or isinstance(value, bool):
             continue
-        try:
-            number = float(text)
-        except ValueError:
-            return False
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            text = norm(str(value))
+            if not text or text in _STAR_MARKS:
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                return False
         if not number.is_integer() or not 0 < number < 40:
             return False
         numbers.add(int(number))

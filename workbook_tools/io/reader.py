@@ -22,7 +22,7 @@ from workbook_tools.io.locate import (
     HeaderMatcher,
     TitleHit,
     find_titles,
-    is_star_row,
+    is_star_values,
     title_index,
 )
 from workbook_tools.io.model import Remark, Table, WorkbookData
@@ -281,11 +281,13 @@ class TableReader:
         """A repeated title, 编制部门/单位 line, header row or ※ row inside the table, or
         the 表N caption of the next table on the sheet."""
         strings = [v for v in values.values() if isinstance(v, str)]
+        if len(strings) < len(values) and not is_star_values(values.values()):
+            return False  # a number that is no ※ column number: a data row
         if len(values) == 1 and strings and _CAPTION.match(norm(strings[0])):
             return True
         if any(_is_unit_line(v) or _money_unit_of(v) is not None for v in strings):
             return True
-        if is_star_row(self.grid, r, 1, max(values)):
+        if is_star_values(values.values()):
             return True
         if any(self.index.match(v) == self.table.id for v in strings):
             return True

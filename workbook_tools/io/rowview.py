@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from workbook_tools.io.grid import Grid, cell_name
+from workbook_tools.io.grid import Grid, cell_name, column_letter
 from workbook_tools.io.locate import Header
 from workbook_tools.io.model import Amount
 from workbook_tools.money import NotAnAmount, parse_amount
@@ -20,7 +20,7 @@ class RowView:
         self.table, self.grid, self.header, self.scale = table, grid, header, scale
         self.columns = header.columns  # column key → grid column
         self._amount_columns = [
-            (column, header.columns[column.key])
+            (column, header.columns[column.key], column_letter(header.columns[column.key]))
             for column in table.amount_columns
             if column.key in header.columns
         ]
@@ -63,20 +63,23 @@ class RowView:
 
     def amounts(self, r: int, panel: str | None = None) -> dict[str, Amount]:
         found = {}
-        for column, col in self._amount_columns:
+        for column, col, letter in self._amount_columns:
             if panel is not None and column.panel != panel:
                 continue
-            amount = self._amount(r, col)
+            amount = self._amount(r, col, letter)
             if amount is not None:
                 found[column.key] = amount
         return found
 
-    def _amount(self, r: int, col: int) -> Amount | None:
-        cell = cell_name(r, col)
-        formula = self.grid.formulas_without_value.get((r, col))
+    def _amount(self, r: int, col: int, letter: str) -> Amount | None:
+        raw = self.grid.value(r, col)
+        formulas = self.grid.formulas_without_value
+        if raw is None and not formulas:
+            return None
+        cell = f"{letter}{r}"
+        formula = formulas.get((r, col)) if formulas else None
         if formula is not None:
             return Amount(None, cell, formula=formula, problem="formula_without_value")
-        raw = self.grid.value(r, col)
         try:
             value = parse_amount(raw)
         except NotAnAmount:

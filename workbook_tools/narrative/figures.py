@@ -18,7 +18,7 @@ from workbook_tools.narrative import arithmetic
 from workbook_tools.rules.findings import CellRef
 from workbook_tools.spec import TableSetSpec, load_spec
 from workbook_tools.spec.models import Ref
-from workbook_tools.spec.narrative import FigureGroup, FigureSpec, NarrativeSpec, RowsSpec
+from workbook_tools.spec.narrative import FigureSpec, NarrativeSpec, RowsSpec
 
 ZERO = Decimal(0)
 
@@ -234,18 +234,6 @@ def _supplement(
     return last, row.texts.get(supplement.reason) if supplement.reason else None
 
 
-def _with_defaults(group: FigureGroup, item: FigureSpec) -> FigureSpec:
-    defaults = group.defaults
-    changes: dict[str, object] = {}
-    for name in ("whole", "last", "reason", "unit"):
-        value = getattr(defaults, name)
-        if value is not None and name not in item.model_fields_set:
-            changes[name] = value
-    if defaults.sections and not item.sections:
-        changes["sections"] = defaults.sections
-    return item.model_copy(update=changes) if changes else item
-
-
 def compute_figures(data: WorkbookData, spec: TableSetSpec | None = None) -> Figures:
     spec = spec or load_spec(data.set_id)
     if spec.narrative is None:
@@ -256,8 +244,7 @@ def compute_figures(data: WorkbookData, spec: TableSetSpec | None = None) -> Fig
     source = Source(data, spec)
     wholes: list[tuple[Figure, str]] = []
     for group in spec.narrative.figures:
-        for raw in group.items:
-            item = _with_defaults(group, raw)
+        for item in group.items:
             for figure in FIGURE_KINDS[item.kind](source, item, figures):
                 figure.sections = tuple(item.sections)
                 figure.from_zero = spec.conventions.growth_from_zero

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from workbook_tools.io.model import Row, Table, WorkbookData
 from workbook_tools.money import money
@@ -14,16 +14,29 @@ from workbook_tools.spec import TableSetSpec, TableSpec
 CODE_KINDS = ("lei", "kuan", "xiang")
 
 
-@dataclass(frozen=True)
-class Term:
-    """One published figure taking part in a relation."""
+class Term(NamedTuple):
+    """One figure taking part in a relation (a tuple: built for every cell of a check)."""
 
     value: Decimal
     ref: CellRef | None  # None when the row or column does not exist
     table: str
     published: bool = False  # the cell holds a figure (a blank cell is an exact zero)
-    row: Row | None = field(default=None, compare=False, repr=False)
+    row: Row | None = None
     column: str = ""
+
+
+ZERO = Decimal(0)
+
+
+def _term(row: Row, column: str, table_id: str, sheet: str) -> Term:
+    amount = row.values.get(column)
+    if amount is not None:
+        value = amount.value
+        ref = CellRef(row.sheet or sheet, amount.cell) if amount.cell else None
+        return Term(ZERO if value is None else value, ref, table_id, value is not None, row, column)
+    cell = row.cell(column)
+    ref = CellRef(row.sheet or sheet, cell) if cell else None
+    return Term(ZERO, ref, table_id, False, row, column)
 
 
 def show_code(code: str) -> str:
@@ -36,6 +49,9 @@ class Context:
         self.data, self.spec = data, spec
         self._codes: dict[str, dict[str, Row]] = {}
         self._specs = {t.id: t for t in spec.tables}
+        self._terms: dict[tuple[int, str], Term] = {}
+        self._totals: dict[str, Row | None] = {}
+        self._lines: dict[str, dict[str, Row]] = {}
 
     def table(self, table_id: str) -> Table:
         return self.data.tables[table_id]
@@ -55,19 +71,28 @@ class Context:
         return self._codes[table_id]
 
     def total_row(self, table_id: str) -> Row | None:
-        return next((r for r in self.table(table_id).rows if r.kind == "total"), None)
+        if table_id not in self._totals:
+            self._totals[table_id] = self.table(table_id).total_row()
+        return self._totals[table_id]
 
     def line_row(self, table_id: str, key: str) -> Row | None:
-        return next((r for r in self.table(table_id).rows if r.key == key), None)
+        lines = self._lines.get(table_id)
+        if lines is None:
+            lines = self._lines[table_id] = {}
+            for row in self.table(table_id).rows:
+                if row.key is not None:
+                    lines.setdefault(row.key, row)
+        return lines.get(key)
 
     def term(self, table_id: str, row: Row | None, column: str) -> Term:
+        """The cell ``column`` of ``row`` as a term (one per cell, shared by its relations)."""
         if row is None:
-            return Term(Decimal(0), None, table_id, column=column)
-        cell = row.cell(column)
-        ref = CellRef(row.sheet or self.table(table_id).sheet, cell) if cell else None
-        amount = row.values.get(column)
-        published = amount is not None and amount.value is not None
-        return Term(row.amount(column), ref, table_id, published, row, column)
+            return Term(ZERO, None, table_id, column=column)
+        key = (id(row), column)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = _term(row, column, table_id, self.table(table_id).sheet)
+        return found
 
     # -- words ---------------------------------------------------------------------------
     def column_name(self, table_id: str, column: str) -> str:

@@ -68,16 +68,19 @@ class Derivation:
         self.blocked: dict[CellRef, str] = {}
         self._visiting: set[CellRef] = set()
         self._cycle = False
-        for _ in range(2):  # a cell met only inside a cycle is tried again from the outside
-            for ref in self.definitions:
-                self.computed(ref)
-        for ref in self.definitions:
-            if ref not in self.values:
+
+    def computed(self, ref: CellRef) -> Decimal | None:
+        """The value of a defined cell from the leaves (computed on first use); None when it
+        cannot be computed."""
+        value = self._computed(ref)
+        if value is None and ref not in self.blocked and not self._visiting:
+            value = self._computed(ref)  # met only inside a cycle: try again from here
+            if value is None:
                 self.blocked.setdefault(ref, "与其他计算单元格互相依赖，无法确定先算哪一个")
+        return value
 
     # -- computing from the leaves -------------------------------------------------------
-    def computed(self, ref: CellRef) -> Decimal | None:
-        """The value of a defined cell from the leaves; None when it cannot be computed."""
+    def _computed(self, ref: CellRef) -> Decimal | None:
         if ref in self.values:
             return self.values[ref]
         if ref in self.blocked:
@@ -137,7 +140,7 @@ class Derivation:
         if ref in self.unknown:
             return None
         if ref in self.definitions:
-            return self.computed(ref)
+            return self._computed(ref)
         return term.value
 
     def _why_not(self, ref: CellRef) -> str:

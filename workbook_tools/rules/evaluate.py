@@ -28,6 +28,7 @@ from workbook_tools.spec.models import RelationSpec
 BLANK_RULE = "s.blank_derived"
 BLANK_TITLE = "计算单元格为空（其明细不为零；可运行 wbt fill 自动计算）"
 BLANK_TITLE_EN = "blank derived cell whose details are not zero"
+ZERO = Decimal(0)
 _PROBLEMS = {"formula_without_value": "是没有计算结果的公式", "not_a_number": "不是数字"}
 _RELATION_WORDS = {"eq": "应为", "le": "不应超过", "ge": "不应低于"}
 
@@ -171,27 +172,42 @@ def evaluate(
 ) -> tuple[list[Outcome], list[NotChecked]]:
     outcomes, not_checked = [], []
     for relation, instance in found:
-        terms = [*instance.left, *instance.right]
-        bad = values.unknown_in(terms)
-        if bad is not None:
-            cells = list(dict.fromkeys(t.ref for t in terms if t.ref is not None))
-            not_checked.append(
-                NotChecked(relation.id, relation.title, cells, f"{bad} {values.unknown[bad]}")
-            )
-            continue
+        if values.unknown:
+            terms = [*instance.left, *instance.right]
+            bad = values.unknown_in(terms)
+            if bad is not None:
+                cells = list(dict.fromkeys(t.ref for t in terms if t.ref is not None))
+                reason = f"{bad} {values.unknown[bad]}"
+                not_checked.append(NotChecked(relation.id, relation.title, cells, reason))
+                continue
         outcome = judge_instance(relation, instance, values)
         if outcome is not None:
-            outcome.finding = describe(ctx, outcome, values)
+            if outcome.verdict != "ok":
+                outcome.finding = describe(ctx, outcome, values)
             outcomes.append(outcome)
     return outcomes, not_checked
 
 
+def _side(terms: list[Term], overlay: dict[CellRef, Decimal]) -> tuple[Decimal, int, bool]:
+    """Σ of one side, its published figures, and whether any is published."""
+    total, published = ZERO, 0
+    for term in terms:
+        ref = term.ref
+        if overlay and ref is not None and ref in overlay:
+            total += overlay[ref]
+            published += 1
+        else:
+            total += term.value
+            published += term.published
+    return total, published, published > 0
+
+
 def judge_instance(relation: RelationSpec, instance: Instance, values: Values) -> Outcome | None:
-    if relation.optional_left and not any(values.published(t) for t in instance.left):
+    actual, left_terms, any_left = _side(instance.left, values.overlay)
+    if relation.optional_left and not any_left:
         return None
-    actual = sum((values.value(t) for t in instance.left), Decimal(0))
-    expected = sum((values.value(t) for t in instance.right), Decimal(0))
-    terms = sum(1 for t in [*instance.left, *instance.right] if values.published(t))
+    expected, right_terms, _ = _side(instance.right, values.overlay)
+    terms = left_terms + right_terms
     if relation.op == "le":
         verdict = judge_at_most(actual, expected, terms)
     elif relation.op == "ge":

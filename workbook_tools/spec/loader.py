@@ -12,18 +12,25 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from workbook_tools.errors import SpecError
+from workbook_tools.spec.compile import (
+    cache_key,
+    compile_raw,
+    load_cached,
+    load_index,
+    source_files,
+    store,
+    store_index,
+)
 from workbook_tools.spec.merge import merge, strip_directives
-from workbook_tools.spec.models import TableSetSpec
+
+if TYPE_CHECKING:
+    from workbook_tools.spec.models import TableSetSpec
 
 SETS_DIR = Path(__file__).parent / "sets"
 ENV_DIRS = "WBT_SETS"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 
 
 def spec_dirs() -> list[Path]:
@@ -45,8 +52,11 @@ def available_sets() -> list[str]:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # only when a spec is compiled
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise SpecError("表套定义文件不存在", file=path) from None
     except UnicodeDecodeError:
@@ -85,89 +95,17 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merge(_raw(_parent_path(path, str(parent)), (*seen, path)), data)
 
 
-def load_spec_file(path: str | Path) -> TableSetSpec:
+def load_spec_file(path: str | Path, *, cached: bool = True) -> TableSetSpec:
+    """The spec at ``path``, from the compiled cache when its files have not changed."""
     path = Path(path)
-    raw = strip_directives(_raw(path))
-    if isinstance(raw.get("tables"), list):
-        raw["tables"] = sorted(raw["tables"], key=_table_order)
-    try:
-        spec = TableSetSpec.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            field = ".".join(_field_name(raw, error["loc"])) or "（整体）"
-            problems.append(f"字段 {field}：{_problem(error)}")
-        raise SpecError("表套定义无效：" + "；".join(problems), file=path) from None
-    _check_layouts(spec, path)
+    files = source_files(path, _parent_path)
+    key = cache_key(files) if cached else ""
+    spec = load_cached(path.stem, key) if cached else None
+    if spec is None:
+        spec = compile_raw(strip_directives(_raw(path)), path)
+        if cached:
+            store(path.stem, key, spec)
     return spec
-
-
-_PROBLEMS = {
-    "missing": "缺少此字段",
-    "extra_forbidden": "不认识的字段（是否拼写错误？）",
-    "string_type": "应为文本",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表",
-    "dict_type": "应为映射（键: 值）",
-    "model_type": "应为映射（键: 值）",
-    "model_attributes_type": "应为映射（键: 值）",
-    "too_short": "项数太少",
-    "greater_than_equal": "数值太小",
-    "less_than_equal": "数值太大",
-}
-
-
-def _problem(error: Any) -> str:
-    """A pydantic error in Chinese (the spec's own checks already speak Chinese)."""
-    kind = error.get("type", "")
-    context = error.get("ctx") or {}
-    if kind == "value_error":
-        return str(context.get("error", error.get("msg", ""))).strip()
-    if kind == "string_pattern_mismatch":
-        return f"写法不对（应符合 {context.get('pattern', '')}，如小写字母、数字和下划线）"
-    if kind == "literal_error":
-        return f"只能是 {context.get('expected', '')}"
-    if kind == "union_tag_invalid" or kind.startswith("union"):
-        return "取值的形式不对"
-    return _PROBLEMS.get(kind, f"取值不对（{kind}）")
-
-
-def _table_order(table: Any) -> tuple[int, int]:
-    """Tables in the order of their numbers (a child may renumber or add tables)."""
-    number = table.get("number") if isinstance(table, dict) else None
-    return (0, number) if isinstance(number, int) else (1, 0)
-
-
-def _check_layouts(spec: TableSetSpec, path: Path) -> None:
-    from workbook_tools.layouts import table_problems
-
-    problems = [
-        f"字段 tables.[{table.id}].{field}：{text}"
-        for table in spec.tables
-        for field, text in table_problems(table)
-    ]
-    if problems:
-        raise SpecError("表套定义无效：" + "；".join(problems), file=path)
-
-
-def _field_name(raw: Any, loc: tuple[Any, ...]) -> list[str]:
-    """Dotted field path, with list indexes shown as the item's id/key where it has one."""
-    names: list[str] = []
-    node = raw
-    for part in loc:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            node = node[part]
-            label = node.get("id") or node.get("key") if isinstance(node, dict) else None
-            names.append(f"[{label}]" if label else f"[{part}]")
-            continue
-        names.append(str(part))
-        node = node.get(part) if isinstance(node, dict) else None
-    return names
 
 
 @cache
@@ -182,6 +120,21 @@ def load_spec(set_id: str) -> TableSetSpec:
         known = "、".join(available_sets())
         raise SpecError(f"没有名为「{set_id}」的表套。可用的表套：{known}")
     return _load_cached(path, path.stat().st_mtime)
+
+
+def set_names() -> list[tuple[str, str]]:
+    """(id, name) of every set that loads, from a small index when nothing changed since it
+    was written (``wbt sets`` needs no spec)."""
+    paths = _spec_paths()
+    files = sorted(p for path in paths.values() for p in source_files(path, _parent_path))
+    key = cache_key(list(dict.fromkeys(files)))
+    names = load_index(key)
+    if names is None:
+        specs, _ = load_available()
+        names = [(spec.id, spec.name) for spec in specs]
+        if len(specs) == len(paths):  # only an index of sets that all load
+            store_index(key, names)
+    return names
 
 
 SKIPPED: dict[str, SpecError] = {}  # broken spec files met in this run, by set id

@@ -1,24 +1,27 @@
-"""Pydantic models of a table set: the declarative description of the disclosure tables.
+"""The table set, declared: tables, layouts, columns by role, lines, relations, narrative.
 
-A spec file (YAML, one per set and year) is loaded into ``TableSetSpec``. Tables, their
+A spec file (YAML, one per set and year) describes one ``TableSetSpec``. Tables, their
 layouts (by name, see ``workbook_tools.layouts``), columns by role, fixed lines, code lists,
 the relations the checks evaluate, the narrative and the regional conventions are all data
 here; a new year or region is a new spec file, not new code.
 
 A table's ``id`` names what the table *is* (``t10`` is the 三公 table in every budget set);
 its ``number`` is how a set prints it (表8 in the 2022 set, 表10 in 2024).
+
+These are plain frozen dataclasses, so that a command loads a compiled spec without any
+validation library (see ``workbook_tools.spec.compile``); ``workbook_tools.spec.validate``
+checks a spec with pydantic and the rules below when it is compiled.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from workbook_tools.spec.narrative import NarrativeSpec
+from workbook_tools.spec.narrative import STRICT, NarrativeSpec
 
 ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount", "text"]
 CodeScheme = Literal["function", "economic"]
@@ -30,19 +33,17 @@ KEY = r"^[a-z][a-z0-9_]*$"
 TABLE_ID = r"^[a-z][a-z0-9_]*$"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ColumnSpec(Strict):
-    key: str = Field(pattern=KEY)
+@dataclass(frozen=True)
+class ColumnSpec:
+    __pydantic_config__ = STRICT
+    key: str
+    header: list[str]  # header labels, top row first
     role: ColumnRole = "amount"
-    header: list[str] = Field(min_length=1, description="header labels, top row first")
-    aliases: list[str] = Field(default_factory=list, description="accepted variants of the leaf")
-    number: int | None = Field(default=None, description="the ※ column number")
+    aliases: list[str] = field(default_factory=list)  # accepted variants of the leaf
+    number: int | None = None  # the ※ column number
     panel: Literal["left", "right"] | None = None
     derived: bool = False
-    input: bool = Field(default=False, description="always entered by staff, even on derived lines")
+    input: bool = False  # always entered by staff, even on derived lines
     width: float = 12
 
     @property
@@ -50,42 +51,49 @@ class ColumnSpec(Strict):
         return self.header[-1]
 
 
-class LineSpec(Strict):
+@dataclass(frozen=True)
+class LineSpec:
     """A fixed labelled row (表1/表4 left panel, 表10)."""
 
-    key: str = Field(pattern=KEY)
+    __pydantic_config__ = STRICT
+    key: str
     label: str
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     derived: bool = False
-    level: int = Field(default=1, ge=0, le=3, description="0 total, 1 heading, 2 item, 3 其中")
+    level: int = 1  # 0 total, 1 heading, 2 item, 3 其中
 
 
-class TableSpec(Strict):
-    id: str = Field(pattern=TABLE_ID)
+def _totals() -> list[str]:
+    return ["合计", "总计"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    __pydantic_config__ = STRICT
+    id: str
     number: int
     title: str
-    title_variants: list[str] = Field(default_factory=list)
-    layout: str = Field(description="layout class name, see workbook_tools.layouts")
-    code_scheme: CodeScheme | None = None
+    layout: str  # layout class name, see workbook_tools.layouts
     columns: list[ColumnSpec]
-    lines: list[LineSpec] = Field(default_factory=list, description="fixed rows, in order")
+    title_variants: list[str] = field(default_factory=list)
+    code_scheme: CodeScheme | None = None
+    lines: list[LineSpec] = field(default_factory=list)  # fixed rows, in order
     total_label: str = "合计"
-    total_aliases: list[str] = Field(default_factory=lambda: ["合计", "总计"])
-    total_row: Literal["first", "last"] = Field(
-        default="first", description="where the template and export put the total row"
-    )
-    right_total: LineSpec | None = Field(default=None, description="two_panel: 支出总计 row")
-    class_list: bool = Field(default=False, description="two_panel: right side lists the classes")
-    blank_rows: int = Field(default=20, description="template rows for codes or projects")
+    total_aliases: list[str] = field(default_factory=_totals)
+    total_row: Literal["first", "last"] = "first"  # where template and export put it
+    right_total: LineSpec | None = None  # two_panel: 支出总计 row
+    class_list: bool = False  # two_panel: right side lists the classes
+    blank_rows: int = 20  # template rows for codes or projects
     remark: str | None = None
-    empty_remark: str | None = Field(default=None, description="为空表 sentence; {unit} {year}")
+    empty_remark: str | None = None  # 为空表 sentence; {unit} {year}
     may_be_empty: bool = False
     landscape: bool = True
-    short: str | None = Field(default=None, description="name in messages; default 表<number>")
-    publish: bool = Field(default=True, description="part of the published disclosure")
-    required: bool = Field(default=True, description="reading fails when the table is missing")
-    sheet: str | None = Field(default=None, description="template sheet; default 表<number>")
-    money_unit: str = Field(default="万元", description="the unit the set publishes it in")
+    short: str | None = None  # name in messages; default 表<number>
+    publish: bool = True  # part of the published disclosure
+    required: bool = True  # reading fails when the table is missing
+    sheet: str | None = None  # template sheet; default 表<number>
+    money_unit: str = "万元"  # the unit the set publishes it in
+    one_page: bool = False  # print it on one page, as the seeds do
 
     @property
     def label(self) -> str:
@@ -96,14 +104,15 @@ class TableSpec(Strict):
     def sheet_name(self) -> str:
         return self.sheet or f"表{self.number}"
 
+    @cached_property
+    def _by_key(self) -> dict[str, ColumnSpec]:
+        return {column.key: column for column in self.columns}
+
     def column(self, key: str) -> ColumnSpec:
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(key)
+        return self._by_key[key]
 
     def has_column(self, key: str) -> bool:
-        return any(column.key == key for column in self.columns)
+        return key in self._by_key
 
     def role_column(self, role: str, panel: str | None = None) -> ColumnSpec | None:
         """The first column of ``role`` (on ``panel`` when given)."""
@@ -127,19 +136,6 @@ class TableSpec(Strict):
             if line.key == key:
                 return line
         return None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> TableSpec:
-        keys = [c.key for c in self.columns]
-        if len(keys) != len(set(keys)):
-            raise ValueError(f"{self.id}: duplicate column keys")
-        numbers = [c.number for c in self.columns if c.number is not None]
-        if len(numbers) != len(set(numbers)):
-            raise ValueError(f"{self.id}: duplicate ※ column numbers")
-        line_keys = [line.key for line in self.lines]
-        if len(line_keys) != len(set(line_keys)):
-            raise ValueError(f"{self.id}: duplicate line keys")
-        return self
 
 
 # A reference names amounts: "t1!line=gp_own:income", "t2!total:gp", "t6!code=30108:total".
@@ -168,11 +164,13 @@ class Ref:
         return cls(match.group(1), kind, key, match.group(3))  # type: ignore[arg-type]
 
 
-class Side(Strict):
+@dataclass(frozen=True)
+class Side:
     """One side of a per-code relation: the sum of ``columns`` of ``table`` for a code."""
 
-    table: str = Field(pattern=TABLE_ID)
-    columns: list[str] = Field(min_length=1)
+    __pydantic_config__ = STRICT
+    table: str
+    columns: list[str]
     rows: Literal["codes", "classes", "panel"] = "codes"
 
 
@@ -187,50 +185,30 @@ RelationKind = Literal[
 ]
 
 
-class RelationSpec(Strict):
+def _all_levels() -> list[str]:
+    return ["lei", "kuan", "xiang", "total"]
+
+
+@dataclass(frozen=True)
+class RelationSpec:
     """A relation the checks evaluate. ``kind`` selects the rule evaluator."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    __pydantic_config__ = STRICT
+    id: str
     kind: RelationKind
-    table: str | None = Field(default=None, pattern=TABLE_ID)
+    title: str  # Chinese: what the rule checks
+    title_en: str
+    table: str | None = None
     total: str | None = None
-    parts: list[str] = Field(default_factory=list)
-    columns: list[str] = Field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
     left: list[str] | Side | None = None
     right: list[str] | Side | None = None
     op: Op = "eq"
     severity: Severity = "error"
-    levels: list[Literal["lei", "kuan", "xiang", "total"]] = Field(
-        default_factory=lambda: ["lei", "kuan", "xiang", "total"]
-    )
-    codes: Literal["both", "left"] = Field(
-        default="both", description="per_code: the codes of both sides, or of the left only"
-    )
-    optional_left: bool = Field(
-        default=False, description="a blank left side means 'not given' (supplements): no finding"
-    )
-    title: str = Field(description="Chinese: what the rule checks")
-    title_en: str
-
-    @model_validator(mode="after")
-    def _shape(self) -> RelationSpec:
-        needs_table = {"row_sum", "line_sum", "hierarchy", "project_rollup", "empty_remark"}
-        if self.kind in needs_table and self.table is None:
-            raise ValueError(f"{self.id}: kind {self.kind} needs table")
-        if self.kind in ("row_sum", "line_sum") and (self.total is None or not self.parts):
-            raise ValueError(f"{self.id}: kind {self.kind} needs total and parts")
-        if self.kind == "per_code" and not (
-            isinstance(self.left, Side) and isinstance(self.right, Side)
-        ):
-            raise ValueError(f"{self.id}: per_code needs left and right sides")
-        if self.kind == "refs":
-            for side in (self.left, self.right):
-                if not isinstance(side, list) or not side:
-                    raise ValueError(f"{self.id}: refs needs left and right lists of references")
-                for ref in side:
-                    if not REF_PATTERN.match(ref):
-                        raise ValueError(f"{self.id}: bad reference {ref!r}")
-        return self
+    levels: list[Literal["lei", "kuan", "xiang", "total"]] = field(default_factory=_all_levels)  # type: ignore[assignment]
+    codes: Literal["both", "left"] = "both"  # per_code: the codes of both sides, or the left's
+    optional_left: bool = False  # a blank left side means 'not given' (supplements)
 
 
 def relation_tables(relation: RelationSpec) -> set[str]:
@@ -244,17 +222,21 @@ def relation_tables(relation: RelationSpec) -> set[str]:
     return tables
 
 
-class CodeName(Strict):
-    code: str = Field(pattern=r"^\d{3}$")
+@dataclass(frozen=True)
+class CodeName:
+    __pydantic_config__ = STRICT
+    code: str
     name: str
 
 
-class Wording(Strict):
+@dataclass(frozen=True)
+class Wording:
     """What a set calls its parts; defaults follow the set's ``kind``."""
 
-    disclosure: str = Field(description="部门预算公开表 / 部门决算公开表")
-    report: str = Field(description="部门预算情况说明 / 部门决算情况说明")
-    stage: str = Field(description="预算 / 决算")
+    __pydantic_config__ = STRICT
+    disclosure: str  # 部门预算公开表 / 部门决算公开表
+    report: str  # 部门预算情况说明 / 部门决算情况说明
+    stage: str  # 预算 / 决算
 
 
 KIND_WORDING = {
@@ -263,30 +245,41 @@ KIND_WORDING = {
 }
 
 
-class Conventions(Strict):
+@dataclass(frozen=True)
+class Conventions:
     """Regional conventions of writing and publishing."""
 
-    growth_from_zero: Literal["hundred", "none"] = Field(
-        default="hundred",
-        description="a rise from 0: hundred = '增长 100.00%' (Xinjiang seeds); none = no rate",
-    )
-    title_year: Literal["none", "prefix"] = Field(
-        default="prefix", description="table titles in templates/exports: '2024年…' or plain"
-    )
+    __pydantic_config__ = STRICT
+    # a rise from 0: hundred = '增长 100.00%' (the Xinjiang seeds); none = no rate written
+    growth_from_zero: Literal["hundred", "none"] = "hundred"
+    # published table titles in templates and exports: plain, the year in the page header
+    # and the document title (none, the seeds); or '2024年…' in the title (prefix)
+    title_year: Literal["none", "prefix"] = "none"
+    # bold rows of exported tables: totals only; totals, 类 rows and 小计 lines (classes);
+    # or totals and every code row with children, 类 and 款 (parents)
+    emphasis: Literal["totals", "classes", "parents"] = "classes"
+    # when the 情况说明 must give a reason for a change: never checked; any change; a change
+    # of 10% or more; a rise from zero
+    change_reason: Literal["never", "any", "ten_percent", "from_zero"] = "never"
+    # the 情况说明 page (GB/T 9704 党政机关公文格式): lines a page, characters a line
+    page_lines: int = 22
+    line_chars: int = 28
 
 
-class TableSetSpec(Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
+@dataclass(frozen=True)
+class TableSetSpec:
+    __pydantic_config__ = STRICT
+    id: str
     name: str
     kind: Kind
     year: int
+    function_classes: list[CodeName]  # 类 list of 表1/表4, fixed by year
+    tables: list[TableSpec]
     region: str = ""
     wording: Wording | None = None
-    conventions: Conventions = Field(default_factory=Conventions)
-    function_classes: list[CodeName] = Field(description="类 list of 表1/表4, fixed by year")
-    economic_classes: list[CodeName] = Field(default_factory=list)
-    tables: list[TableSpec]
-    relations: list[RelationSpec] = Field(default_factory=list)
+    conventions: Conventions = field(default_factory=Conventions)
+    economic_classes: list[CodeName] = field(default_factory=list)
+    relations: list[RelationSpec] = field(default_factory=list)
     narrative: NarrativeSpec | None = None
 
     def table(self, table_id: str) -> TableSpec:
@@ -314,96 +307,3 @@ class TableSetSpec(Strict):
         """The relations whose tables are all among ``tables`` (optional tables may be absent)."""
         present = set(tables)
         return [r for r in self.relations if relation_tables(r) <= present]
-
-    @model_validator(mode="after")
-    def _references(self) -> TableSetSpec:
-        tables = {t.id: t for t in self.tables}
-        if len(tables) != len(self.tables):
-            raise ValueError("表的 id 重复")
-        ids = [r.id for r in self.relations]
-        if len(ids) != len(set(ids)):
-            raise ValueError("关系的 id 重复")
-        problems = [p for relation in self.relations for p in relation_problems(relation, tables)]
-        if self.narrative is not None:
-            problems += narrative_problems(self.narrative, tables)
-        if problems:
-            raise ValueError("；".join(problems))
-        return self
-
-
-def relation_problems(relation: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
-    """References of a relation to tables, lines and columns that do not exist."""
-    where = f"关系 {relation.id}"
-    refs: list[tuple[str, str | None, list[str]]] = []  # (table, line, columns)
-    if relation.table is not None:
-        lines = [relation.total, *relation.parts] if relation.kind == "line_sum" else []
-        columns = list(relation.columns)
-        if relation.kind == "row_sum":
-            columns += [str(relation.total), *relation.parts]
-        refs += [(relation.table, line, []) for line in lines]
-        refs.append((relation.table, None, columns))
-    for side in (relation.left, relation.right):
-        if isinstance(side, Side):
-            refs.append((side.table, None, list(side.columns)))
-        elif isinstance(side, list):
-            for text in side:
-                ref = Ref.parse(text)
-                refs.append((ref.table, ref.key if ref.row == "line" else None, [ref.column or ""]))
-    return [
-        p for table, line, columns in refs for p in _missing(where, tables, table, line, columns)
-    ]
-
-
-def _missing(
-    where: str, tables: dict[str, TableSpec], table_id: str, line: str | None, columns: list[str]
-) -> list[str]:
-    spec = tables.get(table_id)
-    if spec is None:
-        return [f"{where}：没有表 {table_id}"]
-    found = []
-    if line is not None and line not in spec.line_keys():
-        found.append(f"{where}：表 {table_id} 没有行 {line}")
-    found += [
-        f"{where}：表 {table_id} 没有栏目 {c}" for c in columns if c and not spec.has_column(c)
-    ]
-    return found
-
-
-def _ref_problems(text: str, tables: dict[str, TableSpec], where: str) -> list[str]:
-    try:
-        ref = Ref.parse(text)
-    except ValueError:
-        return [f"{where}：引用 {text!r} 的写法不对（应为 表!行:栏）"]
-    line = ref.key if ref.row == "line" else None
-    return _missing(where, tables, ref.table, line, [ref.column or ""])
-
-
-def narrative_problems(narrative: NarrativeSpec, tables: dict[str, TableSpec]) -> list[str]:
-    """References of the narrative to tables, lines and columns that do not exist."""
-    problems: list[str] = []
-    for group in narrative.figures:
-        for figure in group.items:
-            where = f"情况说明的数 {figure.key}"
-            refs = list(figure.amount)
-            if figure.kind == "value":
-                templates = (
-                    figure.last or group.defaults.last,
-                    figure.reason or group.defaults.reason,
-                )
-                refs += [t.replace("{key}", figure.key) for t in templates if t]
-            problems += [p for ref in refs for p in _ref_problems(ref, tables, where)]
-            sources = [(r.table, [r.column, r.nonzero or ""]) for r in figure.rows]
-            if figure.supplement is not None:
-                supplement = figure.supplement
-                sources.append((supplement.table, [supplement.last or "", supplement.reason or ""]))
-            for table_id, columns in sources:
-                problems += _missing(where, tables, table_id, None, columns)
-    for section in narrative.sections:
-        for paragraph in section.paragraphs:
-            for condition in (paragraph.when, paragraph.unless):
-                if condition is None:
-                    continue
-                for table_id in [*condition.empty, *condition.not_empty]:
-                    if table_id not in tables:
-                        problems.append(f"情况说明的节 {section.id}：没有表 {table_id}")
-    return problems
