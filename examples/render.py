@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from workbook_tools.writers.export import export_file  # noqa: E402
+from workbook_tools.writers.export.pdf import font_environment  # noqa: E402
 from workbook_tools.writers.marks.files import mark_file  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -45,6 +46,7 @@ def to_pdf(workbook: Path, folder: Path) -> Path:
         check=True,
         capture_output=True,
         timeout=180,
+        env=font_environment(folder),  # 宋体 → a Simplified-Chinese serif, as wbt export --pdf
     )
     return folder / f"{workbook.stem}.pdf"
 

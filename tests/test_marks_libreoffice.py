@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from copy import copy
 from pathlib import Path
 from xml.etree.ElementTree import tostring
@@ -17,9 +18,10 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from workbook_tools.cli import main
-from workbook_tools.writers.marks.apply import AUTHOR, MARK_SHEET
 from workbook_tools.writers.marks.files import clear_file, mark_file
-from workbook_tools.writers.marks.results_sheet import RESULT_SHEET
+from workbook_tools.writers.marks.present import AUTHOR
+from workbook_tools.writers.marks.record import MARK_SHEET, PACKAGE_ROW
+from workbook_tools.writers.marks.results_layout import RESULT_SHEET
 
 SOFFICE = shutil.which("soffice")
 NAME = "changji-2024"
@@ -128,7 +130,9 @@ def test_clear_after_libreoffice_saved_the_marks(
     assert _comments(cleared) == {}
     marked = openpyxl.load_workbook(converted / f"{NAME}.已校验.xlsx")
     keys = [
-        (str(s), str(c)) for s, c, _ in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)
+        (str(row[0]), str(row[1]))
+        for row in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)
+        if row[0] != PACKAGE_ROW
     ]
     assert len(keys) == 29
     for sheet, address in keys:
@@ -140,3 +144,28 @@ def test_clear_after_libreoffice_saved_the_marks(
 def test_libreoffice_copy_clears_to_a_copy_without_loss_warnings(converted: Path) -> None:
     restored, report = clear_file(converted / "out" / f"{NAME}.已校验.xlsx", force=True)
     assert (restored, report.lost) == (29, [])
+
+
+def test_engine_output_with_chart_image_pivot_opens_in_libreoffice(tmp_path: Path) -> None:
+    """A workbook with a chart, an image, a pivot table and a user's note, marked by the
+    package engine: LibreOffice prints it, and reads back our notes, fills and the chart."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice（soffice）未安装")
+    from tests.ooxml_helpers import add_pivot, xlsxwriter_book
+    from tests.test_ooxml_package import MARKS, _mark, _view
+
+    book = add_pivot(xlsxwriter_book(tmp_path / "xw.xlsx", tmp_path / "i.png"), tmp_path / "p.xlsx")
+    marked = _mark(book, tmp_path / "marked.xlsx", _view(MARKS))
+    _convert(tmp_path, "pdf", marked)
+    assert _pages(tmp_path / "out" / "marked.pdf") >= 2
+    _convert(tmp_path, "xlsx", marked)
+    theirs = openpyxl.load_workbook(tmp_path / "out" / "marked.xlsx")
+    ours = openpyxl.load_workbook(marked)
+    assert theirs.sheetnames == ours.sheetnames
+    assert _comments(theirs) == _comments(ours)
+    for address in ("B2", "B3", "D2", "K5", "J40", "C31"):
+        assert theirs["Data"][address].fill.fgColor.rgb == ours["Data"][address].fill.fgColor.rgb
+    assert theirs["Data"]["B2"].font.b and theirs["Data"]["B2"].font.color.rgb == "FFC00000"
+    with zipfile.ZipFile(tmp_path / "out" / "marked.xlsx") as package:
+        assert any(name.startswith("xl/charts/") for name in package.namelist())
+        assert any(name.startswith("xl/media/") for name in package.namelist())

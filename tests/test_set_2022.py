@@ -129,7 +129,7 @@ def test_draft_states_the_seeds_figures() -> None:
     figures = compute_figures(read_workbook(BAZHOU))
     paragraphs, _ = build_draft(figures)
     draft = check_text(render_markdown(paragraphs), figures)
-    assert draft.findings == []
+    assert [f for f in draft.findings if f.rule != "n.placeholder"] == []  # only 【请填写】
     stated = {(kind, value) for _, kind, value in draft.recognised}
     printed = {
         (kind, _two_decimals(value) if kind == "share" else _signed(value))

@@ -75,7 +75,7 @@ def test_template_layout_details() -> None:
     assert supplement["A2"].value == "2024年上年数及其他说明数据"
     assert supplement["A1"].value is None  # no 表N label: not a published table
     sheet = book["表2"]
-    assert sheet["A2"].value == "2024年部门收入总体情况表"
+    assert sheet["A2"].value == "部门收入总体情况表"  # no year: conventions.title_year
     assert sheet["A3"].value == f"编制部门：{PLACEHOLDER_UNIT}"
     assert sheet["P3"].value == "单位：万元"
     assert "F4:L4" in {str(r) for r in sheet.merged_cells.ranges}  # 财政拨款（补助）

@@ -1,4 +1,4 @@
-"""Colours between Excel's object model and the JSON of ``workbook_tools.writers.marks.styles``.
+"""Colours between Excel's object model and the JSON of the mark record (``writers.marks.record``).
 
 Marking in Excel records what xlwings reports — an RGB colour, or no fill — in the same
 JSON shape the file route writes (``{"rgb": "FFRRGGBB", "tint": 0.0}``), so ``wbt clear``

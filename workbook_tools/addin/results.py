@@ -1,102 +1,77 @@
-"""The findings sheet 校验结果 in the open workbook: written in one block, then formatted
-by groups of cells. Contents match ``workbook_tools.writers.marks.results_sheet``."""
+"""The findings sheet 校验结果 in the open workbook: the rows of
+``writers.marks.results_layout`` written in one block, then formatted per group of cells
+with the same format. Links are ``HYPERLINK`` formulas (one block write keeps them)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
 from workbook_tools.addin.colors import hex_rgb
-from workbook_tools.addin.paint import fill_cells
+from workbook_tools.addin.paint import ranges
 from workbook_tools.addin.xl import XlBook, XlSheet
 from workbook_tools.io.grid import Pos, column_letter
-from workbook_tools.rules import CheckResult
-from workbook_tools.rules.findings import SEVERITY_NAMES
-from workbook_tools.writers.marks.results_sheet import HEADER, HEADER_ROW, WIDTHS, free_name
-from workbook_tools.writers.marks.styles import FILL_RGB
-
-HEADER_FILL = (217, 217, 217)
-LINK_COLOR = (5, 99, 193)
+from workbook_tools.writers.marks.results_layout import CellFormat, OutCell, ResultsSheet, free_name
 
 
-def _number(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value
+def _link_formula(cell: OutCell) -> str:
+    assert cell.link is not None
+    target = cell.link.location.replace('"', '""')
+    label = cell.link.label.replace('"', '""')
+    return f'=HYPERLINK("#{target}","{label}")'
 
 
-def _link(sheet: str, cell: str) -> str:
-    target = sheet.replace("'", "''")
-    label = f"{sheet}!{cell}".replace('"', '""')
-    return f'=HYPERLINK("#\'{target}\'!{cell}","{label}")'
+def _value(cell: OutCell | None) -> object:
+    if cell is None:
+        return None
+    return _link_formula(cell) if cell.link is not None else cell.value
 
 
-def result_rows(result: CheckResult, checked_at: datetime) -> list[list[object]]:
-    """The sheet as one block of rows (``HEADER`` wide), from row 1."""
-    data, summary = result.data, result.summary
-    width = len(HEADER)
-
-    def line(text: str) -> list[object]:
-        return [text] + [None] * (width - 1)
-
-    rows = [
-        line("校验结果"),
-        line(f"单位：{data.unit or '（未注明）'}　年度：{data.year or '（未注明）'}"),
-        line(f"表套：{result.spec.name}（{result.spec.id}）"),
-        line(f"校验时间：{checked_at:%Y-%m-%d %H:%M}"),
-        line(
-            f"错误 {summary['error']} 条　警告 {summary['warning']} 条　提示 {summary['hint']} 条"
-            + ("　（未发现问题）" if not result.findings else "")
-        ),
-    ]
-    rows += [line("")] * (HEADER_ROW - 1 - len(rows))
-    rows.append(list(HEADER))
-    numbers = {t.id: t.number for t in result.spec.tables}
-    for index, finding in enumerate(result.findings, start=1):
-        rows.append(
-            [
-                index,
-                SEVERITY_NAMES[finding.severity],
-                f"表{numbers.get(finding.table, '')}",
-                _link(finding.sheet, finding.cell),
-                finding.message,
-                _number(finding.expected),
-                _number(finding.actual),
-                _number(finding.difference),
-                finding.rule,
-            ]
-        )
-    return rows
+def block(layout: ResultsSheet) -> list[list[object]]:
+    """The sheet as one rectangle of values, from A1."""
+    width = layout.width
+    return [[_value(c) for c in row] + [None] * (width - len(row)) for row in layout.rows]
 
 
-def write_results(
-    book: XlBook, sheets: dict[str, XlSheet], result: CheckResult, checked_at: datetime
-) -> XlSheet:
+def write_results(book: XlBook, sheets: dict[str, XlSheet], layout: ResultsSheet) -> XlSheet:
     """Insert the findings sheet before all ``sheets``; returns it."""
     name = free_name(set(sheets))
     sheet = book.sheets.add(name, before=next(iter(sheets.values())))
-    rows = result_rows(result, checked_at)
-    sheet.range(f"A1:{column_letter(len(HEADER))}{len(rows)}").value = rows
-    _format(sheet, result, len(rows))
+    rows = block(layout)
+    sheet.range(f"A1:{column_letter(layout.width)}{len(rows)}").value = rows
+    _widths(sheet, layout)
+    groups: dict[CellFormat, list[Pos]] = {}
+    for r, row in enumerate(layout.rows, start=1):
+        for c, cell in enumerate(row, start=1):
+            if cell is not None and cell.fmt is not None:
+                groups.setdefault(cell.fmt, []).append((r, c))
+    for fmt, cells in groups.items():
+        for rng in ranges(sheet, cells):
+            paint_format(rng, fmt)
     return sheet
 
 
-def _format(sheet: XlSheet, result: CheckResult, last: int) -> None:
-    title = sheet.range("A1").font
-    title.bold, title.size, title.name = True, 14, "黑体"
-    right = column_letter(len(HEADER))
-    sheet.range(f"A5,A{HEADER_ROW}:{right}{HEADER_ROW}").font.bold = True
-    sheet.range(f"A{HEADER_ROW}:{right}{HEADER_ROW}").color = HEADER_FILL
+def _widths(sheet: XlSheet, layout: ResultsSheet) -> None:
     by_width: dict[float, list[str]] = {}
-    for col, width in enumerate(WIDTHS, start=1):
+    for col, width in enumerate(layout.widths, start=1):
         by_width.setdefault(width, []).append(f"{column_letter(col)}:{column_letter(col)}")
     for width, columns in by_width.items():
         sheet.range(",".join(columns)).column_width = width
-    if not result.findings:
-        return
-    first = HEADER_ROW + 1
-    sheet.range(f"D{first}:D{last}").font.color = LINK_COLOR
-    sheet.range(f"F{first}:H{last}").number_format = "#,##0.00"
-    sheet.range(f"E{first}:E{last}").wrap_text = True
-    groups: dict[tuple[object, ...], list[Pos]] = {}
-    for row, finding in enumerate(result.findings, start=first):
-        groups.setdefault(("rgb", hex_rgb(FILL_RGB[finding.severity])), []).append((row, 2))
-    fill_cells(sheet, groups)
+
+
+def paint_format(rng: object, fmt: CellFormat) -> None:
+    """The parts of ``fmt`` Excel's object model sets through xlwings (borders and
+    alignment other than wrapping are left to Excel's defaults)."""
+    if fmt.bold or fmt.size or fmt.font_name or fmt.font_rgb:
+        font = rng.font  # type: ignore[attr-defined]
+        if fmt.bold:
+            font.bold = True
+        if fmt.size:
+            font.size = fmt.size
+        if fmt.font_name:
+            font.name = fmt.font_name
+        if fmt.font_rgb:
+            font.color = hex_rgb(fmt.font_rgb)
+    if fmt.fill_rgb:
+        rng.color = hex_rgb(fmt.fill_rgb)  # type: ignore[attr-defined]
+    if fmt.number_format:
+        rng.number_format = fmt.number_format  # type: ignore[attr-defined]
+    if fmt.wrap:
+        rng.wrap_text = True  # type: ignore[attr-defined]

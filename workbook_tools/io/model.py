@@ -50,6 +50,7 @@ class Row:
     label_cell: str = ""
     sheet: str = ""
     columns: dict[str, str] = field(default_factory=dict, repr=False)  # column key → letter
+    block: int = 0  # which block of a table that repeats (one form per project), from 0
 
     def cell(self, column: str) -> str | None:
         """The address of ``column`` in this row, blank or not (None: no such column)."""

@@ -181,9 +181,14 @@ def _read_tables(data: WorkbookData, spec: TableSetSpec, hits: list[TitleHit]) -
         except InputError as error:
             errors.setdefault(hit.table_id, error)
             continue
-        if hit.table_id in data.tables:  # the table continues on another block
-            data.tables[hit.table_id].rows.extend(table.rows)
-            data.tables[hit.table_id].remarks.extend(table.remarks)
+        if hit.table_id in data.tables:  # the table continues (or, repeating, a new block)
+            known = data.tables[hit.table_id]
+            if layout_of(table_spec).repeats:
+                block = max((r.block for r in known.rows), default=-1) + 1
+                for row in table.rows:
+                    row.block = block
+            known.rows.extend(table.rows)
+            known.remarks.extend(table.remarks)
         else:
             data.tables[hit.table_id] = table
     for table_id, error in errors.items():

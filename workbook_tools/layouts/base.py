@@ -8,6 +8,7 @@ writing on the template/export writer (``workbook_tools.writers.template.TableWr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from workbook_tools.io.labels import norm, norm_line
@@ -35,6 +36,7 @@ class Layout:
     has_codes: ClassVar[bool] = False  # rows are classification codes (类/款/项 hierarchy)
     has_lines: ClassVar[bool] = False  # rows are the spec's fixed lines
     lists_projects: ClassVar[bool] = False  # rows are projects under code and 单位 rows
+    repeats: ClassVar[bool] = False  # each title starts a new block (a form per project)
     total_in_template: ClassVar[bool] = False  # a blank template shows a 合计 row
     unrecognised: ClassVar[str] = "无法识别"  # why a row with amounts counts nowhere
 
@@ -83,9 +85,25 @@ class Layout:
     def derived_row(self, table: TableSpec, row: Row, parents: set[str]) -> bool:
         return False
 
-    def emphasis(self, row: Row) -> bool:
-        """Whether a row prints bold (totals and headings)."""
-        return row.kind == "total"
+    def emphasis(self, row: Row, rule: str = "classes", parents: Collection[str] = ()) -> bool:
+        """Whether a row prints bold, by its kind: a total always; with the set's
+        ``conventions.emphasis`` ``classes`` also a 类 row, with ``parents`` every code row
+        that has children (``parents``: the codes with a child row), with ``totals`` no other."""
+        if row.kind == "total":
+            return True
+        if rule == "classes":
+            return row.kind == "lei"
+        if rule == "parents":
+            return bool(row.code and row.code in parents)
+        return False
+
+    @staticmethod
+    def line_emphasis(line: LineSpec, rule: str = "classes") -> bool:
+        """Whether a fixed line prints bold: the total line; with ``classes`` the first-level
+        lines that sum others (一、本年收入, 公务用车购置及运行费（小计）), with ``parents``
+        the second-level ones too (1、财政拨款结转)."""
+        deepest = {"classes": 1, "parents": 2}.get(rule, 0)
+        return line.level == 0 or (line.derived and line.level <= deepest)
 
 
 LAYOUTS: dict[str, Layout] = {}

@@ -109,9 +109,6 @@ class CodeRows(Layout):
             return False
         return row.kind == "total" or bool(row.code and row.code in parents)
 
-    def emphasis(self, row: Row) -> bool:
-        return row.kind in ("total", "lei", "kuan")
-
     # -- writing -------------------------------------------------------------------------
     def write(self, writer: TableWriter, content: TableContent | None) -> None:
         if content is None:
@@ -128,7 +125,7 @@ class CodeRows(Layout):
             self._write_row(writer, row)
 
     def _write_row(self, writer: TableWriter, row: Row) -> None:
-        bold = self.emphasis(row)
+        bold = writer.emphasis(row)
         text = writer.fmt(border=1, bold=bold, locked=False)
         code = row.code or ""
         for i, column in enumerate(writer.columns):

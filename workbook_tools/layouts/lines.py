@@ -66,7 +66,7 @@ class FixedLines(Layout):
         by_key = {r.key: r for r in (content.rows if content else []) if r.key}
         for line in writer.table.lines:
             row = by_key.get(line.key, Row("line", line.label, key=line.key))
-            bold = line.level <= 1 and line.derived
+            bold = self.line_emphasis(line, writer.spec.conventions.emphasis)
             label_fmt = writer.fmt(border=1, bold=bold, indent=2 if line.level == 3 else 0)
             for i, column in enumerate(writer.columns):
                 if column.role == "amount":

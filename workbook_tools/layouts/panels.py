@@ -77,13 +77,14 @@ class TwoPanel(Layout):
         right_total = next((r for r in rows if r.panel == "right" and r.kind == "total"), None)
         body = [line for line in table.lines if line.level > 0]
         total_line = next((line for line in table.lines if line.level == 0), None)
+        rule = writer.spec.conventions.emphasis
         classes = [(c.code, c.name) for c in writer.spec.function_classes]
         classes += [(code, r.name) for code, r in right.items() if code not in dict(classes)]
         for i in range(max(len(body), len(classes))):
             if i < len(body):
                 line = body[i]
                 row = lines.get(line.key, Row("line", line.label, key=line.key))
-                self._cells(writer, "left", line.label, row, line.level <= 1)
+                self._cells(writer, "left", line.label, row, self.line_emphasis(line, rule))
             else:
                 self._cells(writer, "left", "", Row("line"), False)
             if i < len(classes):

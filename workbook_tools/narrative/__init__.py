@@ -11,7 +11,7 @@ def write_draft(data: WorkbookData, output: Path, fmt: str = "docx") -> Path:
     """Write the 第三部分 draft for ``data`` to ``output`` (Word, or Markdown with ``md``)."""
     from workbook_tools.narrative.draft import build_draft
     from workbook_tools.narrative.figures import compute_figures
-    from workbook_tools.narrative.render import render_docx, render_markdown
+    from workbook_tools.narrative.render import PageGrid, render_docx, render_markdown
     from workbook_tools.spec import load_spec
     from workbook_tools.writers.atomic import atomic_write
 
@@ -23,7 +23,10 @@ def write_draft(data: WorkbookData, output: Path, fmt: str = "docx") -> Path:
         return atomic_write(
             output, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=True
         )
-    return atomic_write(output, lambda tmp: render_docx(paragraphs, tmp, title), overwrite=True)
+    grid = PageGrid(spec.conventions.page_lines, spec.conventions.line_chars)
+    return atomic_write(
+        output, lambda tmp: render_docx(paragraphs, tmp, title, grid), overwrite=True
+    )
 
 
 __all__ = ["write_draft"]

@@ -45,7 +45,7 @@ class ShareNotice:
 
     def message(self) -> str:
         total = sum((s for _, s in self.shares), Decimal(0))
-        pairs = "、".join(
+        pairs = "、".join(  # two decimals, as the text writes them: 1.40%, not 1.4%
             f"{name} {value:.2f}%"
             for (name, _), value in zip(self.shares, self.corrected, strict=True)
         )
@@ -65,7 +65,7 @@ def share_notice(name: str, figures: list[Figure]) -> ShareNotice | None:
     corrected = arithmetic.largest_remainder(
         [f.amount for f in listed], listed[0].whole or Decimal(0)
     )
-    return ShareNotice(name, shares, corrected)
+    return ShareNotice(name, shares, [value.quantize(arithmetic.CENT) for value in corrected])
 
 
 def holds(condition: Condition, figures: Figures) -> bool:

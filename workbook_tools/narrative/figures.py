@@ -64,6 +64,7 @@ class Figures:
     groups: dict[str, list[str]] = field(default_factory=dict)  # group → keys, in order
     present: set[str] = field(default_factory=set)  # tables the workbook has
     empty: set[str] = field(default_factory=set)  # tables present and empty
+    spec: TableSetSpec | None = None  # the set (its kind and wording, for the text checks)
 
     def add(self, figure: Figure, group: str) -> Figure:
         self.by_key[figure.key] = figure
@@ -238,7 +239,7 @@ def compute_figures(data: WorkbookData, spec: TableSetSpec | None = None) -> Fig
     spec = spec or load_spec(data.set_id)
     if spec.narrative is None:
         raise InputError(f"表套「{spec.id}」没有定义情况说明，无法生成或核对", file=data.file)
-    figures = Figures(data.unit, data.year or spec.year, spec.narrative)
+    figures = Figures(data.unit, data.year or spec.year, spec.narrative, spec=spec)
     figures.present = set(data.tables)
     figures.empty = {tid for tid, table in data.tables.items() if table.is_empty()}
     source = Source(data, spec)

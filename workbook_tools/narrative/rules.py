@@ -64,5 +64,54 @@ TEXT_RULES = [
         "项目资金分配各项之和与预算安排规模不一致",
         "allocation of a project does not add up",
     ),
+    TextRule(
+        "n.placeholder",
+        "error",
+        "文中留有未填写的占位内容（【请填写…】、XX、××、待填写、{单位} 等）",
+        "placeholder left in the text",
+    ),
+    TextRule(
+        "n.template_words",
+        "error",
+        "文中留有“增加（减少）”“增长（下降）”等模板用语",
+        "template words such as 增加（减少） left in",
+    ),
+    TextRule("n.percent_sign", "error", "占比缺少百分号（如“占76.23”）", "share without %"),
+    TextRule(
+        "n.decimals",
+        "warning",
+        "金额或百分比超过两位小数",
+        "amount or percentage with more than two decimals",
+    ),
+    TextRule(
+        "n.repeated",
+        "error",
+        "同一数字在文中前后写得不一致",
+        "the same figure stated twice with different values",
+    ),
+    TextRule(
+        "n.reason",
+        "error",
+        "增减变化没有说明原因（按表套的 change_reason：任何增减、增减 10% 以上或上年为零）",
+        "change without a reason where the set requires one",
+    ),
+    TextRule(
+        "n.wording",
+        "warning",
+        "部门/单位、预算/决算的用语与表套不一致（如预算表套写了“部门决算公开表”）",
+        "部门/单位 or 预算/决算 wording differs from the set's",
+    ),
+    TextRule(
+        "n.unit_name",
+        "warning",
+        "文中的单位名称与表中编制部门的写法不一致",
+        "the unit's name written differently from the tables",
+    ),
+    TextRule(
+        "n.title_year",
+        "error",
+        "文中表名或说明标题的年度与本说明的年度不一致",
+        "a table or report title with another year than the report's",
+    ),
 ]
 TEXT_RULE_IDS = {rule.id for rule in TEXT_RULES}

@@ -11,9 +11,10 @@ that is not stated, or a reason not entered, becomes a 【请填写…】 placeh
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from workbook_tools.money import money
+from workbook_tools.narrative.arithmetic import CENT
 from workbook_tools.narrative.figures import Figure, Figures
 
 PLACEHOLDER = "【请填写】"
@@ -50,7 +51,8 @@ def change_clause(figure: Figure, prefix: str, bare: bool = False) -> str:
     if figure.change is None:
         return lead + PLACEHOLDER_LAST
     direction = "增加" if figure.change >= 0 else "减少"
-    clause = f"{lead}{direction} {money(abs(figure.change))} 万元"
+    change = abs(figure.change).quantize(CENT, rounding=ROUND_HALF_UP)  # two decimals
+    clause = f"{lead}{direction} {money(change)} 万元"
     growth = figure.growth
     if growth is None:
         return clause + "（上年为零）"

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from workbook_tools.errors import InputError
 from workbook_tools.money import money
 from workbook_tools.narrative import arithmetic
+from workbook_tools.narrative.arithmetic import CENT
 from workbook_tools.narrative.figures import Figure, Figures
 from workbook_tools.narrative.rules import TEXT_RULE_IDS
 from workbook_tools.narrative.template import amount_text
@@ -49,21 +50,95 @@ _ITEM = re.compile(
 )
 
 
+_PAGE_MARK = re.compile(
+    r"^\s*(?:第\s*(\d+)\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]+\s*(\d+)\s*[-—–]+)\s*$"
+)
+_ENDS_PARAGRAPH = ("。", "！", "？", "：", ":", "；")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a sentence stands: its section (heading as written), subsection, paragraph
+    within the section and, for a text from a PDF (form feeds, 第 N 页 marks), its page."""
+
+    section: str = ""  # the heading numeral
+    heading: str = ""
+    subheading: str = ""
+    paragraph: int = 0
+    page: int | None = None
+
+    def label(self) -> str:
+        """``第3页 五、（一）第2段``: short, for the report's first column."""
+        parts = [f"第{self.page}页"] if self.page is not None else []
+        where = f"{self.section}、" if self.section else ""
+        sub = re.match(r"^[（(]\s*[一二三四五六七八九十\d]+\s*[)）]", self.subheading)
+        where = (where.rstrip("、") + sub.group(0)) if sub else where
+        parts.append(f"{where}第{self.paragraph}段" if self.paragraph else where or "标题")
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        """The full location: the heading text, subsection, paragraph and page."""
+        parts = [self.heading or "（第一个标题之前）"]
+        if self.subheading:
+            parts.append(self.subheading)
+        if self.paragraph:
+            parts.append(f"第 {self.paragraph} 段")
+        text = " › ".join(parts)
+        return text + (f"（第 {self.page} 页）" if self.page is not None else "")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "section": self.section,
+            "heading": self.heading,
+            "subheading": self.subheading,
+            "paragraph": self.paragraph,
+            "page": self.page,
+        }
+
+
 @dataclass
 class Sentence:
-    text: str  # as written (normalised, spaces kept)
+    text: str  # exactly as written (PDF line breaks joined, Markdown marks removed)
     section: str  # the heading numeral of the section it stands in
     number: int
+    location: Location = field(default_factory=Location)  # where it starts
+    end: Location = field(default_factory=Location)  # where it ends (a PDF line later)
+
+    @property
+    def compact(self) -> str:
+        return norm(self.text)
+
+
+@dataclass
+class Line:
+    """A line of the text as written, with its location (for the line-level rules)."""
+
+    text: str
+    location: Location
+    heading: bool = False
+
+
+@dataclass
+class Statement:
+    """One figure the text states: its kind (amount, share, change, growth …) and value."""
+
+    figure: Figure
+    kind: str
+    value: Decimal
+    sentence: Sentence
+    reported: bool  # a finding was made of it already
 
 
 @dataclass
 class TextCheck:
     findings: list[Finding] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)  # of each finding, in order
     checked: int = 0
     unrecognised: int = 0
     unmatched: list[tuple[Sentence, str]] = field(default_factory=list)  # (sentence, figure)
     # every share, change and rate read, as (figure key, "share"|"change"|"growth", text)
     recognised: list[tuple[str, str, str]] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:
@@ -85,39 +160,108 @@ def read_text(path: Path) -> str:
         return path.read_text(encoding="gb18030")
 
 
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
 def norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Sentences with the section they stand in; tables (tab-separated lines) are skipped."""
-    found: list[Sentence] = []
-    section, buffer = "", ""
+class _Splitter:
+    """Cuts the text into sentences and lines, keeping where each stands."""
 
-    def flush() -> None:
-        nonlocal buffer
-        for part in re.split(r"(?<=[。])", buffer):
-            if part.strip():
-                found.append(Sentence(part.strip(), section, len(found) + 1))
-        buffer = ""
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paged = "\f" in text or any(_PAGE_MARK.match(raw) for raw in text.splitlines())
+        self.page = 1
+        self.section = self.heading = self.subheading = ""
+        self.paragraph = 0
+        self.marked = False
+        self.buffer = ""
+        self.starts: list[tuple[int, Location]] = []  # buffer offset → location
+        self.sentences: list[Sentence] = []
+        self.lines: list[Line] = []
 
-    for raw in text.splitlines():
-        line = _TAGS.sub("", unicodedata.normalize("NFKC", raw).strip()).strip()
+    def location(self) -> Location:
+        page = self.page if self.paged else None
+        return Location(self.section, self.heading, self.subheading, self.paragraph, page)
+
+    def run(self) -> _Splitter:
+        for chunk in self.text.split("\f"):
+            self.marked = False
+            for raw in chunk.splitlines():
+                self._line(raw)
+            if not self.marked:  # a 第 N 页 mark before the form feed turned the page already
+                self.page += 1
+        self._flush()
+        return self
+
+    def _line(self, raw: str) -> None:
+        mark = _PAGE_MARK.match(raw)
+        if mark:
+            self.page = int(mark.group(1) or mark.group(2)) + 1
+            self.marked = True
+            return
+        self.marked = self.marked and not raw.strip()
+        line = _TAGS.sub("", raw.strip()).strip()
+        plain = unicodedata.normalize("NFKC", line)
         if not line or "\t" in raw:
-            continue
-        heading = _HEADING.match(raw.strip().lstrip("#* ")) or _HEADING.match(line)
+            return
+        heading = _HEADING.match(unicodedata.normalize("NFKC", raw.strip()).lstrip("#* "))
+        heading = heading or _HEADING.match(plain)
         if heading and "。" not in line:
-            flush()
-            section = heading.group(1)
-            continue
-        if _SUBHEADING.match(line) and "。" not in line and "：" not in line and ":" not in line:
-            flush()
-            continue
-        if _ITEM.match(line):
-            flush()  # an enumerated item or a "label：" line starts a new sentence
-        buffer += line
-    flush()
-    return found
+            self._flush()
+            self.section, self.heading, self.subheading, self.paragraph = (
+                heading.group(1),
+                line,
+                "",
+                0,
+            )
+            self.lines.append(Line(line, self.location(), heading=True))
+            return
+        if _SUBHEADING.match(plain) and not any(c in plain for c in "。：:"):
+            self._flush()
+            self.subheading, self.paragraph = line, 0
+            self.lines.append(Line(line, self.location(), heading=True))
+            return
+        if _ITEM.match(plain):
+            self._flush()  # an enumerated item or a "label：" line starts a new sentence
+        if not self.buffer or self.buffer.endswith(_ENDS_PARAGRAPH):
+            self.paragraph += 1
+        self.starts.append((len(self.buffer), self.location()))
+        self.lines.append(Line(line, self.location()))
+        self.buffer += line
+
+    def _flush(self) -> None:
+        offset = 0
+        for part in re.split(r"(?<=[。])", self.buffer):
+            if part.strip():
+                where = self._at(offset + len(part) - len(part.lstrip()))
+                end = self._at(offset + len(part.rstrip()) - 1)
+                number = len(self.sentences) + 1
+                self.sentences.append(Sentence(part.strip(), where.section, number, where, end))
+            offset += len(part)
+        self.buffer, self.starts = "", []
+
+    def _at(self, offset: int) -> Location:
+        found = self.starts[0][1] if self.starts else self.location()
+        for start, location in self.starts:
+            if start > offset:
+                break
+            found = location
+        return found
+
+
+def split_text(text: str) -> tuple[list[Sentence], list[Line]]:
+    """Sentences with the section they stand in, and the lines as written; tables
+    (tab-separated lines) are skipped, form feeds and 第 N 页 marks turn pages."""
+    splitter = _Splitter(text).run()
+    return splitter.sentences, splitter.lines
+
+
+def sentences(text: str) -> list[Sentence]:
+    return split_text(text)[0]
 
 
 class _Subjects:
@@ -155,13 +299,17 @@ class TextChecker:
         self.project: Figure | None = None
 
     def check(self, text: str) -> TextCheck:
-        for sentence in sentences(text):
+        found, lines = split_text(text)
+        for sentence in found:
             self._sentence(sentence)
+        from workbook_tools.narrative.textrules import check_rules
+
+        check_rules(self, found, lines)
         return self.result
 
     # -- sentences -----------------------------------------------------------------------
     def _sentence(self, sentence: Sentence) -> None:
-        compact = norm(sentence.text)
+        compact = sentence.compact
         section = self.sections.get(sentence.section)
         projects = section.projects if section is not None else None
         if projects is not None and self._project_line(sentence, projects, compact):
@@ -204,21 +352,39 @@ class TextChecker:
                 self.result.unmatched.append((sentence, token.group(0)))
                 continue
             self.result.checked += 1
-            if token.group("unit"):
-                self._amount(sentence, figure, _decimal(token.group("value")), unit)
-            elif token.group("share"):
-                self._record(figure, "share", token.group("share"))
-                self._share(sentence, figure, _decimal(token.group("share")))
-            elif token.group("dir"):
-                sign = "+" if token.group("dir") == "增加" else "-"
-                self._record(figure, "change", sign + token.group("delta"))
-                change = _decimal(sign + token.group("delta"))
-                self._change(sentence, figure, change)
-            else:
-                sign = "+" if token.group("trend") == "增长" else "-"
-                self._record(figure, "growth", sign + token.group("rate").lstrip("-"))
-                rate = _decimal(token.group("rate")) * (1 if sign == "+" else -1)
-                self._growth(sentence, figure, rate, change)
+            before = len(self.result.findings)
+            self._token(sentence, figure, token, unit, change)
+            value = _value(token)
+            if token.group("dir"):
+                change = value
+            reported = len(self.result.findings) > before
+            self.result.statements.append(
+                Statement(figure, _kind(token), value, sentence, reported)
+            )
+
+    def _token(
+        self,
+        sentence: Sentence,
+        figure: Figure,
+        token: re.Match[str],
+        unit: str,
+        change: Decimal | None,
+    ) -> None:
+        """Check one stated figure against the tables."""
+        if token.group("unit"):
+            self._amount(sentence, figure, _decimal(token.group("value")), unit)
+        elif token.group("share"):
+            self._record(figure, "share", token.group("share"))
+            self._share(sentence, figure, _decimal(token.group("share")))
+        elif token.group("dir"):
+            sign = "+" if token.group("dir") == "增加" else "-"
+            self._record(figure, "change", sign + token.group("delta"))
+            self._change(sentence, figure, _decimal(sign + token.group("delta")))
+        else:
+            sign = "+" if token.group("trend") == "增长" else "-"
+            self._record(figure, "growth", sign + token.group("rate").lstrip("-"))
+            rate = _decimal(token.group("rate")) * (1 if sign == "+" else -1)
+            self._growth(sentence, figure, rate, change)
 
     def _record(self, figure: Figure, kind: str, text: str) -> None:
         self.result.recognised.append((figure.key, kind, text))
@@ -268,8 +434,8 @@ class TextChecker:
     def _change(self, sentence: Sentence, figure: Figure, value: Decimal) -> None:
         if figure.change is None:
             return  # last year not entered: the change is checked against its rate instead
-        if value == figure.change:
-            return
+        if value in (figure.change, figure.change.quantize(CENT, rounding=ROUND_HALF_UP)):
+            return  # as computed, or rounded to the published two decimals
         if (
             value != 0
             and figure.change != 0
@@ -441,22 +607,72 @@ class TextChecker:
         actual: Decimal | str,
         difference: Decimal | None,
     ) -> None:
-        assert rule in TEXT_RULE_IDS, rule
-        quoted = sentence.text if len(sentence.text) <= 120 else sentence.text[:117] + "…"
-        self.result.findings.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                table="narrative",
-                sheet=SHEET,
-                cell=f"第{sentence.number}句",
-                message=f"{what}。原句：“{quoted}”",
-                cells=list(figure.cells) or [CellRef(SHEET, f"第{sentence.number}句")],
-                expected=expected,
-                actual=actual,
-                difference=difference,
-            )
+        report(
+            self.result,
+            sentence.location,
+            rule,
+            severity,
+            f"{what}。原句：“{quote(sentence.text)}”",
+            cells=list(figure.cells),
+            expected=expected,
+            actual=actual,
+            difference=difference,
         )
+
+
+def quote(text: str, limit: int = 120) -> str:
+    """The sentence exactly as written (cut when very long)."""
+    return text if len(text) <= limit else text[: limit - 3] + "…"
+
+
+def report(
+    result: TextCheck,
+    location: Location,
+    rule: str,
+    severity: Severity,
+    message: str,
+    cells: list[CellRef] | None = None,
+    expected: Decimal | str | None = None,
+    actual: Decimal | str | None = None,
+    difference: Decimal | None = None,
+) -> None:
+    """Add a finding of ``rule`` at ``location`` (its cell is the location's short label)."""
+    assert rule in TEXT_RULE_IDS, rule
+    label = location.label()
+    result.findings.append(
+        Finding(
+            rule=rule,
+            severity=severity,
+            table="narrative",
+            sheet=SHEET,
+            cell=label,
+            message=message,
+            cells=cells or [CellRef(SHEET, label)],
+            expected=expected,
+            actual=actual,
+            difference=difference,
+        )
+    )
+    result.locations.append(location)
+
+
+def _kind(token: re.Match[str]) -> str:
+    if token.group("unit"):
+        return "amount" if token.group("unit") in ("万元", "元") else token.group("unit")
+    return "share" if token.group("share") else "change" if token.group("dir") else "growth"
+
+
+def _value(token: re.Match[str]) -> Decimal:
+    """The figure a token states, signed for changes and rates, in 万元 for amounts."""
+    if token.group("unit"):
+        value = _decimal(token.group("value"))
+        return value / 10000 if token.group("unit") == "元" else value
+    if token.group("share"):
+        return _decimal(token.group("share"))
+    if token.group("dir"):
+        return _decimal(token.group("delta")) * (1 if token.group("dir") == "增加" else -1)
+    rate = abs(_decimal(token.group("rate")))
+    return rate if token.group("trend") == "增长" else -rate
 
 
 def _clauses(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from workbook_tools.rules.evaluate import (
     unknown_cells,
 )
 from workbook_tools.rules.findings import SEVERITIES, Finding, summarise
-from workbook_tools.rules.relations import FINDING_KINDS
+from workbook_tools.rules.registry import all_kinds
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.spec import TableSetSpec, load_spec
 
@@ -72,9 +72,11 @@ def evaluate_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> C
     findings += blank_derived(ctx, derivation(ctx, found, values.unknown), values)
     outcomes, not_checked = evaluate(ctx, found, values)
     findings += [o.finding for o in outcomes if o.finding is not None]
+    kinds = all_kinds()
     for relation in relations:
-        if relation.kind in FINDING_KINDS:
-            findings.extend(FINDING_KINDS[relation.kind](ctx, relation))
+        direct = kinds[relation.kind].findings
+        if direct is not None:
+            findings.extend(direct(ctx, relation))
     order = {t.id: i for i, t in enumerate(spec.tables)}
     findings.sort(
         key=lambda f: (

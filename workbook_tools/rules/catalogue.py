@@ -9,20 +9,18 @@ from dataclasses import dataclass
 
 from workbook_tools.rules.evaluate import BLANK_RULE, BLANK_TITLE, BLANK_TITLE_EN
 from workbook_tools.rules.findings import SEVERITY_NAMES
+from workbook_tools.rules.registry import all_kinds
 from workbook_tools.rules.structure import STRUCTURE_RULES
 from workbook_tools.rules.tolerance import __doc__ as TOLERANCE_DOC
 from workbook_tools.spec import TableSetSpec, available_sets, load_spec
 
-KIND_NAMES = {
-    "structure": "结构",
-    "row_sum": "行内合计",
-    "line_sum": "固定行合计",
-    "hierarchy": "类款项层级",
-    "project_rollup": "项目汇总",
-    "per_code": "表间逐科目",
-    "refs": "表间单元格",
-    "empty_remark": "空表说明",
-}
+
+def kind_name(kind: str) -> str:
+    """The Chinese name of a rule kind (``结构`` for the structural rules)."""
+    if kind == "structure":
+        return "结构"
+    found = all_kinds().get(kind)
+    return found.title if found is not None else kind
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def render_markdown() -> str:
         ]
         for rule in rules_of(spec):
             severity = SEVERITY_NAMES.get(rule.severity, rule.severity)
-            kind = KIND_NAMES.get(rule.kind, rule.kind)
+            kind = kind_name(rule.kind)
             lines.append(f"| `{rule.id}` | {severity} | {kind} | {rule.title} | {rule.title_en} |")
         lines.append("")
     lines += _text_rules()

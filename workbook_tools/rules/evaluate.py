@@ -21,7 +21,8 @@ from workbook_tools.money import money
 from workbook_tools.rules.context import Context, Term, verdict_text
 from workbook_tools.rules.derive import Derivation
 from workbook_tools.rules.findings import CellRef, Finding
-from workbook_tools.rules.relations import EQUATION_KINDS, Instance
+from workbook_tools.rules.registry import all_kinds
+from workbook_tools.rules.relations import Instance
 from workbook_tools.rules.tolerance import Verdict, judge, judge_at_least, judge_at_most
 from workbook_tools.spec.models import RelationSpec
 
@@ -96,12 +97,13 @@ Equations = list[tuple[RelationSpec, Instance]]
 
 
 def equations(ctx: Context, relations: list[RelationSpec]) -> Equations:
-    return [
-        (relation, instance)
-        for relation in relations
-        if relation.kind in EQUATION_KINDS
-        for instance in EQUATION_KINDS[relation.kind](ctx, relation)
-    ]
+    kinds = all_kinds()
+    found = []
+    for relation in relations:
+        generate = kinds[relation.kind].instances
+        if generate is not None:
+            found += [(relation, instance) for instance in generate(ctx, relation)]
+    return found
 
 
 def unknown_cells(ctx: Context) -> dict[CellRef, str]:

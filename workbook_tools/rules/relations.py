@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from workbook_tools.io.model import Row
 from workbook_tools.rules.context import CODE_KINDS, Context, Term, show_code
 from workbook_tools.rules.findings import CellRef, Finding
-from workbook_tools.spec.models import REF_PATTERN, RelationSpec, Side
+from workbook_tools.rules.registry import RuleKind, register
+from workbook_tools.spec.models import REF_PATTERN, RelationSpec, Side, TableSpec
 
 Findings = Iterator[Finding]
 EMPTY_MARK = "为空表"
@@ -33,31 +34,59 @@ class Instance:
 Instances = Iterator[Instance]
 
 
+def signed(parts: list[str]) -> tuple[list[str], list[str]]:
+    """Parts added and parts subtracted (``-key``): 年末 = 年初 + 收入 − 支出."""
+    plus = [p for p in parts if not p.startswith("-")]
+    minus = [p[1:] for p in parts if p.startswith("-")]
+    return plus, minus
+
+
+def _joined(names: list[str], minus_names: list[str]) -> str:
+    text = "+".join(names)
+    return text + "".join(f"−{name}" for name in minus_names)
+
+
 def row_sum(ctx: Context, rel: RelationSpec) -> Instances:
+    """total = Σ parts in every row (a part ``-key`` is subtracted)."""
     assert rel.table is not None and rel.total is not None
+    plus, minus = signed(rel.parts)
     for row in ctx.table(rel.table).rows:
         if not row.values:
             continue  # nothing in the row: 0 = 0
-        left = [ctx.term(rel.table, row, rel.total)]
-        right = [ctx.term(rel.table, row, p) for p in rel.parts]
+        left = [ctx.term(rel.table, row, c) for c in (rel.total, *minus)]
+        right = [ctx.term(rel.table, row, p) for p in plus]
         yield Instance(left, right, lambda row=row: _row_sum_words(ctx, rel, row))
 
 
 def _row_sum_words(ctx: Context, rel: RelationSpec, row: Row) -> tuple[str, str]:
     assert rel.table is not None and rel.total is not None
-    parts = "+".join(f"「{ctx.column_name(rel.table, p)}」" for p in rel.parts)
-    return ctx.where(rel.table, row, rel.total), f"{parts}之和"
+    plus, minus = signed(rel.parts)
+    name = ctx.column_name
+    parts = _joined(
+        [f"「{name(rel.table, p)}」" for p in plus], [f"「{name(rel.table, p)}」" for p in minus]
+    )
+    total = ctx.where(rel.table, row, rel.total)
+    if minus:
+        total += "".join(f"+「{name(rel.table, p)}」" for p in minus)
+        return total, parts.split("−")[0] + "之和"
+    return total, f"{parts}之和"
 
 
 def line_sum(ctx: Context, rel: RelationSpec) -> Instances:
+    """total line = Σ part lines in each column (a part ``-key`` is subtracted)."""
     assert rel.table is not None and rel.total is not None
+    plus, minus = signed(rel.parts)
     total = ctx.line_row(rel.table, rel.total)
-    parts = [ctx.line_row(rel.table, p) for p in rel.parts]
+    added = [ctx.line_row(rel.table, p) for p in plus]
+    taken = [ctx.line_row(rel.table, p) for p in minus]
     for column in rel.columns:
-        left = [ctx.term(rel.table, total, column)]
-        right = [ctx.term(rel.table, row, column) for row in parts]
-        names = "+".join(f"「{row.name}」" for row in parts if row is not None)
-        words = (ctx.where(rel.table, total, column), f"{names}之和")
+        left = [ctx.term(rel.table, row, column) for row in (total, *taken)]
+        right = [ctx.term(rel.table, row, column) for row in added]
+        where = ctx.where(rel.table, total, column) + "".join(
+            f"+「{row.name}」" for row in taken if row is not None
+        )
+        names = "+".join(f"「{row.name}」" for row in added if row is not None)
+        words = (where, f"{names}之和")
         yield Instance(left, right, lambda words=words: words)
 
 
@@ -290,17 +319,46 @@ def _structure_finding(
     )
 
 
-EQUATION_KINDS: dict[str, Callable[[Context, RelationSpec], Instances]] = {
-    "row_sum": row_sum,
-    "line_sum": line_sum,
-    "hierarchy": hierarchy,
-    "project_rollup": project_rollup,
-    "per_code": per_code,
-    "refs": refs,
-}
+# -- the core kinds, registered -------------------------------------------------------------
+_NEEDS_TABLE = {"row_sum", "line_sum", "hierarchy", "project_rollup", "empty_remark"}
 
 
-FINDING_KINDS: dict[str, Callable[[Context, RelationSpec], Findings]] = {
-    "empty_remark": empty_remark,
-}
-RULE_KINDS: dict[str, object] = {**EQUATION_KINDS, **FINDING_KINDS}  # every kind a spec may use
+def _needs_table(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
+    return [f"{rel.kind} 类关系需要 table"] if rel.table is None else []
+
+
+def _sum_shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
+    found = _needs_table(rel, tables)
+    if rel.total is None or not rel.parts:
+        found.append(f"{rel.kind} 类关系需要 total 和 parts")
+    return found
+
+
+def _per_code_shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
+    if isinstance(rel.left, Side) and isinstance(rel.right, Side):
+        return [] if rel.left.columns and rel.right.columns else ["left/right 的 columns 不能为空"]
+    return ["per_code 类关系的 left 和 right 都应是 {table, columns}"]
+
+
+def _refs_shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
+    found = []
+    for side in (rel.left, rel.right):
+        if not isinstance(side, list) or not side:
+            found.append("refs 类关系的 left 和 right 都应是引用的列表")
+            continue
+        found += [
+            f"引用 {r!r} 的写法不对（应为 表!行:栏）" for r in side if not REF_PATTERN.match(r)
+        ]
+    return found
+
+
+for _kind in (
+    RuleKind("row_sum", "行内合计", instances=row_sum, validate=_sum_shape),
+    RuleKind("line_sum", "固定行合计", instances=line_sum, validate=_sum_shape),
+    RuleKind("hierarchy", "类款项层级", instances=hierarchy, validate=_needs_table),
+    RuleKind("project_rollup", "项目汇总", instances=project_rollup, validate=_needs_table),
+    RuleKind("per_code", "表间逐科目", instances=per_code, validate=_per_code_shape),
+    RuleKind("refs", "表间单元格", instances=refs, validate=_refs_shape),
+    RuleKind("empty_remark", "空表说明", findings=empty_remark, validate=_needs_table),
+):
+    register(_kind)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from workbook_tools.spec.narrative import STRICT, NarrativeSpec
 
@@ -174,17 +174,6 @@ class Side:
     rows: Literal["codes", "classes", "panel"] = "codes"
 
 
-RelationKind = Literal[
-    "row_sum",  # in every row of table: total column = Σ part columns
-    "line_sum",  # fixed lines: total line = Σ part lines, in the given columns
-    "hierarchy",  # 类 = Σ款, 款 = Σ项, 总计 = Σ类 in the given columns
-    "project_rollup",  # code / total rows = Σ project rows under them
-    "per_code",  # left side = right side for every code (and the total)
-    "refs",  # Σ left refs op Σ right refs
-    "empty_remark",  # empty table ⇔ 为空表 remark
-]
-
-
 def _all_levels() -> list[str]:
     return ["lei", "kuan", "xiang", "total"]
 
@@ -195,7 +184,7 @@ class RelationSpec:
 
     __pydantic_config__ = STRICT
     id: str
-    kind: RelationKind
+    kind: str  # a registered rule kind (workbook_tools.rules.registry)
     title: str  # Chinese: what the rule checks
     title_en: str
     table: str | None = None
@@ -209,16 +198,22 @@ class RelationSpec:
     levels: list[Literal["lei", "kuan", "xiang", "total"]] = field(default_factory=_all_levels)  # type: ignore[assignment]
     codes: Literal["both", "left"] = "both"  # per_code: the codes of both sides, or the left's
     optional_left: bool = False  # a blank left side means 'not given' (supplements)
+    params: dict[str, Any] = field(default_factory=dict)  # what a kind needs besides these
 
 
 def relation_tables(relation: RelationSpec) -> set[str]:
-    """Every table a relation reads."""
+    """Every table a relation reads (references in ``params`` and ``params.tables`` count)."""
     tables = {relation.table} if relation.table else set()
     for side in (relation.left, relation.right):
         if isinstance(side, Side):
             tables.add(side.table)
         elif isinstance(side, list):
             tables.update(ref.split("!", 1)[0] for ref in side)
+    for value in relation.params.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and REF_PATTERN.match(item.lstrip("-")):
+                tables.add(item.lstrip("-").split("!", 1)[0])
+    tables.update(relation.params.get("tables", []))
     return tables
 
 
@@ -258,9 +253,6 @@ class Conventions:
     # bold rows of exported tables: totals only; totals, 类 rows and 小计 lines (classes);
     # or totals and every code row with children, 类 and 款 (parents)
     emphasis: Literal["totals", "classes", "parents"] = "classes"
-    # when the 情况说明 must give a reason for a change: never checked; any change; a change
-    # of 10% or more; a rise from zero
-    change_reason: Literal["never", "any", "ten_percent", "from_zero"] = "never"
     # the 情况说明 page (GB/T 9704 党政机关公文格式): lines a page, characters a line
     page_lines: int = 22
     line_chars: int = 28

@@ -170,5 +170,8 @@ class NarrativeSpec:
     __pydantic_config__ = STRICT
     title: str  # the draft's first line, e.g. {year}年部门预算情况说明
     change_prefix: str = "比上年预算"  # the words before 增加/减少
+    # when the text must give a reason for a change (checker, rule n.reason): never; any
+    # change; a change of 10% or more (ten_percent); a rise from zero (from_zero)
+    change_reason: Literal["never", "any", "ten_percent", "from_zero"] = "never"
     figures: list[FigureGroup] = field(default_factory=list)
     sections: list[SectionSpec] = field(default_factory=list)

@@ -33,7 +33,6 @@ _ADAPTER: TypeAdapter[TableSetSpec] | None = None
 _RELATION_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SET_ID = re.compile(r"^[a-z0-9-]+$")
 _CLASS_CODE = re.compile(r"^\d{3}$")
-_NEEDS_TABLE = {"row_sum", "line_sum", "hierarchy", "project_rollup", "empty_remark"}
 
 
 def build(raw: dict[str, Any]) -> tuple[TableSetSpec | None, list[Problem]]:
@@ -59,7 +58,7 @@ def problems(spec: TableSetSpec) -> Iterator[Problem]:
             yield f"{where}.{name}", text
     for relation in spec.relations:
         where = f"relations.[{relation.id}]"
-        yield from ((where, p) for p in _relation_shape(relation))
+        yield from ((where, p) for p in _relation_shape(relation, tables))
         yield from ((where, p) for p in relation_problems(relation, tables))
     if spec.narrative is not None:
         yield from (("narrative", p) for p in narrative_problems(spec.narrative, tables))
@@ -112,29 +111,17 @@ def _table_problems(table: TableSpec, where: str) -> Iterator[Problem]:
     yield from _duplicates(f"{where}.lines", [line.key for line in table.lines], "固定行 key")
 
 
-def _relation_shape(relation: RelationSpec) -> Iterator[str]:
-    kind = relation.kind
+def _relation_shape(relation: RelationSpec, tables: dict[str, TableSpec]) -> Iterator[str]:
+    from workbook_tools.rules.registry import all_kinds
+
     if not _RELATION_ID.match(relation.id):
         yield "id 写法不对（小写字母、数字和 . _ -）"
-    if kind in _NEEDS_TABLE and relation.table is None:
-        yield f"{kind} 类关系需要 table"
-    if kind in ("row_sum", "line_sum") and (relation.total is None or not relation.parts):
-        yield f"{kind} 类关系需要 total 和 parts"
-    if kind == "per_code" and not (
-        isinstance(relation.left, Side) and isinstance(relation.right, Side)
-    ):
-        yield "per_code 类关系的 left 和 right 都应是 {table, columns}"
-    if kind == "refs":
-        for side in (relation.left, relation.right):
-            if not isinstance(side, list) or not side:
-                yield "refs 类关系的 left 和 right 都应是引用的列表"
-                continue
-            for ref in side:
-                if not REF_PATTERN.match(ref):
-                    yield f"引用 {ref!r} 的写法不对（应为 表!行:栏）"
-    for side in (relation.left, relation.right):
-        if isinstance(side, Side) and not side.columns:
-            yield "left/right 的 columns 不能为空"
+    kinds = all_kinds()
+    kind = kinds.get(relation.kind)
+    if kind is None:
+        yield f"没有名为「{relation.kind}」的关系种类（可用：{'、'.join(sorted(kinds))}）"
+    elif kind.validate is not None:
+        yield from kind.validate(relation, tables)
 
 
 def relation_problems(relation: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
@@ -142,10 +129,11 @@ def relation_problems(relation: RelationSpec, tables: dict[str, TableSpec]) -> l
     where = f"关系 {relation.id}"
     refs: list[tuple[str, str | None, list[str]]] = []  # (table, line, columns)
     if relation.table is not None:
-        lines = [relation.total, *relation.parts] if relation.kind == "line_sum" else []
+        parts = [p.lstrip("-") for p in relation.parts]
+        lines = [relation.total, *parts] if relation.kind == "line_sum" else []
         columns = list(relation.columns)
         if relation.kind == "row_sum":
-            columns += [str(relation.total), *relation.parts]
+            columns += [str(relation.total), *parts]
         refs += [(relation.table, line, []) for line in lines]
         refs.append((relation.table, None, columns))
     for side in (relation.left, relation.right):

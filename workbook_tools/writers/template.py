@@ -19,11 +19,26 @@ from xlsxwriter.worksheet import Worksheet
 from workbook_tools.io.model import Row
 from workbook_tools.layouts import layout_of, parent_codes
 from workbook_tools.spec.models import ColumnSpec, TableSetSpec, TableSpec
+from workbook_tools.writers.printing import (
+    BODY_SIZE,
+    CELL_MARGIN,
+    MARGIN_SIDE,
+    MARGIN_TOP,
+    Page,
+    PrintRow,
+    RowKind,
+    plan_pages,
+    row_height,
+    text_units,
+    wrapped_lines,
+)
 
 CodeStyle = Literal["split", "joined", "in_name"]
 SHADE = "#E7E6E6"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
+TITLE_SIZE = 16
+HEADER_FOOTER_FONT = f'&"{BODY_FONT},Regular"&9 '  # the space ends the size code before digits
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ class LayoutStyle:
     amounts_as_text: bool = False
     code_parts_as_numbers: bool = False
     letter_spaced: bool = False
-    title_with_year: bool = True
+    title_with_year: bool | None = None  # None: as the set's ``conventions.title_year``
     shade_derived: bool = True
     zero_blank: bool = False  # publishing: a zero amount shows as an empty cell
 
@@ -86,14 +101,24 @@ class _Formats:
     def __init__(self, book: Workbook) -> None:
         self.book = book
         self.cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self.props: dict[int, dict[str, Any]] = {}  # id of a format → its properties
 
     def get(self, **props: Any) -> Any:
         key = tuple(sorted(props.items()))
         if key not in self.cache:
-            base = {"font_name": BODY_FONT, "font_size": 10, "valign": "vcenter"}
+            base = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter"}
             base.update(props)
-            self.cache[key] = self.book.add_format(base)
+            fmt = self.book.add_format(base)
+            self.cache[key] = fmt
+            self.props[id(fmt)] = dict(props)
         return self.cache[key]
+
+    def wrapping(self, fmt: Any) -> Any:
+        """The same format with text wrap on."""
+        props = self.props.get(id(fmt))
+        if props is None or props.get("text_wrap"):
+            return fmt
+        return self.get(**{**props, "text_wrap": True})
 
 
 def write_workbook(
@@ -140,6 +165,8 @@ class TableWriter:
 
     The layouts (``workbook_tools.layouts``) write their rows through ``cell``, ``amount``,
     ``code_part`` and ``next_row``; shading and locking of derived cells follow the layout.
+    Every row gets the height its wrapped text needs, amount columns the width their
+    numbers need, and the sheet a print plan (``workbook_tools.writers.printing``).
     """
 
     def __init__(
@@ -157,11 +184,15 @@ class TableWriter:
         self.unit, self.year = unit, year
         self.layout = layout_of(table)
         self.columns = visible_columns(table, style)
+        self.widths = [c.width for c in self.columns]
         self.amount_format = "#,##0.00;-#,##0.00;;@" if style.zero_blank else "#,##0.00"
         self.r0, self.c0 = start_row, style.origin[1]
         self.row = self.r0
         self.parents: set[str] = set()
         self.total_first = style.total_first and table.total_row == "first"
+        self.lines: dict[int, float] = {}  # sheet row → height its cells need
+        self.print_rows: list[PrintRow] = []
+        self.row_kind: RowKind = "body"
 
     # -- what the layouts call -----------------------------------------------------------
     def fmt(self, **props: Any) -> Any:
@@ -171,10 +202,17 @@ class TableWriter:
         """A short label letter-spaced in the system-export style (``收 入 总 计``)."""
         return " ".join(text) if self.style.letter_spaced and len(text) <= 6 else text
 
+    def emphasis(self, row: Row) -> bool:
+        """Whether ``row`` prints bold, by its kind and the set's convention."""
+        return self.layout.emphasis(row, self.spec.conventions.emphasis, self.parents)
+
     def cell(self, col: int, value: Any, fmt: Any) -> None:
+        if isinstance(value, str) and value:
+            fmt = self._fit_text(self.row, [col], value, fmt)
         self.sheet.write(self.row, self.c0 + col, value, fmt)
 
     def next_row(self) -> None:
+        self._end_row(self.row_kind)
         self.row += 1
 
     def repeat_header(self) -> None:
@@ -200,6 +238,8 @@ class TableWriter:
         found = row.values.get(key)
         value = found.value if found is not None else None
         shaded = self.layout.derived(self.table, row, key, self.parents)
+        if value is not None:
+            self._widen(col, f"{value:,.2f}", bold)
         if self.style.amounts_as_text and value is not None:
             fmt = self.f.get(border=1, align="right", bold=bold, **self._shade(shaded))
             exact = value.as_tuple().exponent >= -2  # type: ignore[operator]
@@ -218,6 +258,30 @@ class TableWriter:
     def _shade(self, shaded: bool) -> dict[str, Any]:
         return {"bg_color": SHADE} if shaded and self.style.shade_derived else {}
 
+    # -- measuring -----------------------------------------------------------------------
+    def _span(self, cols: list[int]) -> float:
+        return sum(self.widths[i] for i in cols)
+
+    def _fit_text(self, row: int, cols: list[int], text: str, fmt: Any) -> Any:
+        """Wrap ``text`` when it is wider than its cell, and remember the lines it needs."""
+        props = self.f.props.get(id(fmt), {})
+        size, bold = props.get("font_size", BODY_SIZE), bool(props.get("bold"))
+        lines = wrapped_lines(text, self._span(cols), size, bold)
+        if lines > 1 or "\n" in text:
+            fmt = self.f.wrapping(fmt)
+        self.lines[row] = max(self.lines.get(row, 0.0), row_height(lines, size))
+        return fmt
+
+    def _widen(self, col: int, text: str, bold: bool) -> None:
+        """Numbers cannot wrap: the column grows to the widest (never ``####``)."""
+        needed = text_units(text, bold) + CELL_MARGIN + 0.8
+        self.widths[col] = max(self.widths[col], round(needed, 1))
+
+    def _end_row(self, kind: RowKind, height: float | None = None) -> None:
+        needed = height if height is not None else self.lines.get(self.row, row_height(1))
+        self.sheet.set_row(self.row, needed)
+        self.print_rows.append(PrintRow(self.row, needed, kind))
+
     # -- blocks --------------------------------------------------------------------------
     def write(self, content: TableContent | None, first_on_sheet: bool = True) -> int:
         """Write the table; returns the row after it."""
@@ -234,31 +298,42 @@ class TableWriter:
             self._setup_page(header_first, header_last, data_first)
         return self.row
 
+    @property
+    def title(self) -> str:
+        with_year = self.style.title_with_year
+        if with_year is None:
+            with_year = self.spec.conventions.title_year == "prefix" or not self.table.publish
+        return f"{self.year}年{self.table.title}" if with_year else self.table.title
+
     def _title_block(self, width: int) -> None:
         last = self.c0 + width - 1
         if self.table.publish:
             self.sheet.write(self.row, self.c0, self.table.label, self.f.get())
+        self._end_row("title")
         self.row += 1
-        with_year = self.style.title_with_year and self.spec.conventions.title_year == "prefix"
-        title = f"{self.year}年{self.table.title}" if with_year else self.table.title
-        fmt = self.f.get(font_name=TITLE_FONT, font_size=16, bold=True, align="center")
-        self.sheet.merge_range(self.row, self.c0, self.row, last, title, fmt)
-        self.sheet.set_row(self.row, 30)
+        fmt = self.f.get(font_name=TITLE_FONT, font_size=TITLE_SIZE, bold=True, align="center")
+        fmt = self._fit_text(self.row, list(range(width)), self.title, fmt)
+        self.sheet.merge_range(self.row, self.c0, self.row, last, self.title, fmt)
+        self._end_row("title", max(30.0, self.lines[self.row]))
         self.row += 1
         unit_fmt = self.f.get(align="left")
         unit_text = f"编制部门：{self.unit}"
+        unit_cols = list(range(width - 1)) if width > 2 else [0]
+        unit_fmt = self._fit_text(self.row, unit_cols, unit_text, unit_fmt)
         if last - 1 > self.c0:  # the unit line spans all columns but the 单位 cell
             self.sheet.merge_range(self.row, self.c0, self.row, last - 1, unit_text, unit_fmt)
         else:
             self.sheet.write(self.row, self.c0, unit_text, unit_fmt)
         money_unit = f"单位：{self.table.money_unit}"
         self.sheet.write(self.row, last, money_unit, self.f.get(align="right"))
+        self._widen(width - 1, money_unit, False)
+        self._end_row("title")
         self.row += 1
 
     def _header_block(self) -> None:
         depth = max(len(c.header) for c in self.columns)
         fmt = self.f.get(bold=True, border=1, align="center", text_wrap=True)
-        single_row_cells: list[tuple[int, int, int, str]] = []
+        spans: list[tuple[int, int, int, int, str]] = []  # top, bottom, first, last, label
         for level in range(depth):
             col = 0
             while col < len(self.columns):
@@ -277,35 +352,36 @@ class TableWriter:
                 bottom = self.row + (depth - 1 if level == len(path) - 1 else level)
                 top = self.row + level
                 label = self.spaced(path[level])
-                if top == bottom:
-                    single_row_cells.append((top, col, end, label))
+                spans.append((top, bottom, col, end, label))
                 if (top, col) == (bottom, end):
                     self.sheet.write(top, self.c0 + col, label, fmt)
                 else:
                     self.sheet.merge_range(top, self.c0 + col, bottom, self.c0 + end, label, fmt)
                 col = end + 1
-        self._header_heights(single_row_cells)
+        for top, height in self._header_heights(spans, depth).items():
+            self.sheet.set_row(top, height)
+            self.print_rows.append(PrintRow(top, height, "header"))
         self.row += depth
         if self.style.star_row and any(c.number is not None for c in self.columns):
             star = self.f.get(border=1, align="center")
             for i, column in enumerate(self.columns):
                 self.cell(i, column.number if column.number is not None else "※", star)
+            self._end_row("header")
             self.row += 1
 
-    def _header_heights(self, cells: list[tuple[int, int, int, str]]) -> None:
-        """Tall enough single-row header cells for their wrapped labels.
-
-        ``cells`` are (row, first column, last column, label); a CJK character takes about
-        two width units.
-        """
-        needed: dict[int, int] = {}
-        for row, first, last, label in cells:
-            width = sum(self.columns[i].width for i in range(first, last + 1))
-            lines = -(-len(label) // max(1, int(width / 2.1)))
-            needed[row] = max(needed.get(row, 1), lines)
-        for row, lines in needed.items():
-            if lines > 1:
-                self.sheet.set_row(row, 13.5 * lines + 4)
+    def _header_heights(
+        self, spans: list[tuple[int, int, int, int, str]], depth: int
+    ) -> dict[int, float]:
+        """Heights of the header rows, tall enough for every wrapped label: a label over
+        several rows shares their height, so the last of them grows when it needs more."""
+        heights = {self.row + level: row_height(1) for level in range(depth)}
+        for top, bottom, first, last, label in sorted(spans, key=lambda s: s[1] - s[0]):
+            lines = wrapped_lines(label, self._span(list(range(first, last + 1))), bold=True)
+            needed = row_height(lines)
+            have = sum(heights[r] for r in range(top, bottom + 1))
+            if needed > have:
+                heights[bottom] += needed - have
+        return heights
 
     def _remarks(self, content: TableContent | None, width: int) -> None:
         remarks = list(content.remarks) if content is not None else []
@@ -314,21 +390,47 @@ class TableWriter:
         fmt = self.f.get(align="left", text_wrap=True)
         for remark in remarks:
             last = self.c0 + width - 1
+            self._fit_text(self.row, list(range(width)), remark, fmt)
             self.sheet.merge_range(self.row, self.c0, self.row, last, remark, fmt)
-            self.sheet.set_row(self.row, 30 if len(remark) > 4 * width else None)
+            self._end_row("tail")
             self.row += 1
 
     def _setup_page(self, header_first: int, header_last: int, data_first: int) -> None:
-        for i, column in enumerate(self.columns):
-            self.sheet.set_column(self.c0 + i, self.c0 + i, column.width)
+        for i, width in enumerate(self.widths):
+            self.sheet.set_column(self.c0 + i, self.c0 + i, width)
         self.sheet.set_paper(9)
         if self.table.landscape:
             self.sheet.set_landscape()
         else:
             self.sheet.set_portrait()
-        self.sheet.fit_to_pages(1, 0)
         self.sheet.repeat_rows(header_first, header_last)
-        self.sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        self.sheet.set_footer("&C第 &P 页，共 &N 页")
+        self.sheet.set_margins(
+            left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP
+        )
+        if self.table.publish and not self.title.startswith(f"{self.year}年"):
+            self.sheet.set_header(
+                f"&R{HEADER_FOOTER_FONT}{self.year}年{self.spec.words.disclosure}"
+            )
+        self.sheet.set_footer(f"&C{HEADER_FOOTER_FONT}第 &P 页，共 &N 页")
         self.sheet.center_horizontally()
         self.sheet.freeze_panes(data_first, 0)
+        self._print_plan()
+
+    def _print_plan(self) -> None:
+        rows = self._tail_marked(self.print_rows)
+        plan = plan_pages(rows, self.widths, Page(self.table.landscape), self.table.one_page)
+        if plan.one_page:
+            self.sheet.fit_to_pages(1, 1)
+            return
+        self.sheet.set_print_scale(plan.scale)
+        if plan.breaks:
+            self.sheet.set_h_pagebreaks(plan.breaks)
+
+    @staticmethod
+    def _tail_marked(rows: list[PrintRow]) -> list[PrintRow]:
+        """Rows in sheet order; the last body row (a total at the bottom) joins the tail."""
+        ordered = sorted(rows, key=lambda r: r.index)
+        body = [r for r in ordered if r.kind == "body"]
+        if body:
+            body[-1].kind = "tail"
+        return ordered

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES, CellRef, Finding, Severity
+from workbook_tools.rules.findings import SEVERITY_NAMES, CellRef, Finding
+from workbook_tools.writers.marks.kinds import worst
 
 MAX_NOTES_PER_CELL = 6
 
 
 @dataclass
 class CellMark:
-    severity: Severity
+    kind: str  # a key of MARK_STYLES
     notes: list[str] = field(default_factory=list)
     hidden_notes: int = 0
 
-    def add(self, severity: Severity, note: str) -> None:
-        if SEVERITIES.index(severity) < SEVERITIES.index(self.severity):
-            self.severity = severity
+    def add(self, kind: str, note: str) -> None:
+        self.kind = worst(self.kind, kind)
         if len(self.notes) < MAX_NOTES_PER_CELL:
             self.notes.append(note)
         else:
