@@ -6,7 +6,7 @@
   set beside the published table it reproduces (seed changji-2024-budget.txt, 表 2).
 - ``examples/marked-table3.png``: 表3 of the kashgar example after a typing error
   (表3 F12 177.72 → 178.72) was checked and marked: the error cells orange with a bold
-  red figure, the cross-table counterparts marked as well.
+  red figure and a note with the value to type; the cells it throws out (受影响) light purple.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -18,8 +19,10 @@ from tests.conftest import EXAMPLES
 from tests.fake_xlwings import FakeApp, FakeBook, exact_state, visual_state
 from workbook_tools.addin import on_ribbon
 from workbook_tools.cli import main
+from workbook_tools.io.reader import read_workbook
+from workbook_tools.rules import check_workbook
 from workbook_tools.writers.marks.files import clear_file, mark_file
-from workbook_tools.writers.marks.present import AUTHOR, USER_NOTE_SEPARATOR
+from workbook_tools.writers.marks.present import AUTHOR, USER_NOTE_SEPARATOR, present
 from workbook_tools.writers.marks.record import MARK_SHEET, PACKAGE_ROW
 from workbook_tools.writers.marks.results_layout import HEADER_ROW, RESULT_SHEET
 
@@ -104,13 +107,16 @@ def test_findings_sheet_matches_the_file_route(source: Path, tmp_path: Path) -> 
     for number, (mine, theirs) in enumerate(zip(rows_excel, rows_file, strict=True), start=1):
         if number in (4, 6):  # 校验时间, 标注编号
             continue
-        if number <= HEADER_ROW:
+        linked = len(theirs) > 3 and isinstance(theirs[3], str) and "!" in theirs[3]
+        if not linked:  # the summary, the diagnosis heading, the table header
             assert [v for v in mine if v not in (None, "")] == [v for v in theirs if v is not None]
             continue
         assert mine[:3] == theirs[:3] and mine[4:] == theirs[4:]
         sheet, cell = theirs[3].split("!")
         assert mine[3] == f'=HYPERLINK("#\'{sheet}\'!{cell}","{sheet}!{cell}")'
-    assert excel["B8"].fill.fgColor.rgb == file["B8"].fill.fgColor.rgb
+    header = next(r for r in range(1, file.max_row + 1) if file.cell(r, 1).value == "序号")
+    first = f"B{header + 1}"
+    assert excel[first].fill.fgColor.rgb == file[first].fill.fgColor.rgb
 
 
 def test_writes_are_grouped_and_reads_are_bulk(source: Path) -> None:
@@ -124,11 +130,13 @@ def test_writes_are_grouped_and_reads_are_bulk(source: Path) -> None:
     assert ops["set value"] == 2
     # originals read per marked cell only
     assert ops["get color"] == ops["get font.bold"] == ops["get note"] == marked
-    # fills: one write per (sheet, severity); error fonts: one bold and one colour per sheet
+    # fills: one write per (sheet, kind of mark); error fonts: one colour per sheet with errors
+    view = present(check_workbook(read_workbook(source)), datetime.now())
+    kinds = {(c.sheet, c.kind) for c in view.cells}
     data_fills = [c for c in book.calls if c.op == "set color" and c.sheet in marks_sheets]
-    assert len(data_fills) == len(marks_sheets)
+    assert len(data_fills) == len(kinds)
     error_fonts = [c for c in book.calls if c.op == "set font.color" and c.sheet in marks_sheets]
-    assert len(error_fonts) == len(marks_sheets)
+    assert len(error_fonts) == len({sheet for sheet, kind in kinds if kind == "error"})
     # notes: one per marked cell (a new note, or our text into the user's note)
     assert ops["add note"] + ops["set note.text"] == marked
     assert ops["set note.Shape.Width"] == marked
@@ -237,8 +245,8 @@ def test_addin_clears_its_own_marks(source: Path, tmp_path: Path) -> None:
     assert ops["get value"] == 2  # the record and the findings sheet (proof), one read each
     assert ops["get name"] == len(original.sheetnames) + 2  # the sheets, listed once
     assert ops["get note"] == len(_record(openpyxl.load_workbook(tmp_path / "marked.xlsx")))
-    # one fill write per sheet and original fill: 表1, 表2, and 表3 (grey and the theme fill)
-    assert ops["set color"] == 4
+    # one fill write per sheet and original fill: 表1 (grey, none), 表2, 表3 (grey, theme)
+    assert ops["set color"] == 5
 
 
 def test_clear_without_marks(changji: Path) -> None:

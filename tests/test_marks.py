@@ -44,7 +44,7 @@ from workbook_tools.errors import OutputError
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.report import to_json
 from workbook_tools.rules import CheckResult, check_workbook
-from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES, Finding
+from workbook_tools.rules.findings import SEVERITIES, SEVERITY_NAMES
 from workbook_tools.writers.marks.files import clear_file, mark_file
 from workbook_tools.writers.marks.kinds import ERROR_FONT_RGB, FILL_RGB
 from workbook_tools.writers.marks.present import AUTHOR, USER_NOTE_SEPARATOR, present
@@ -212,17 +212,25 @@ def _check(path: Path) -> CheckResult:
 
 
 def _worst(a: str, b: str) -> str:
-    return min(a, b, key=SEVERITIES.index)
+    order = ["error", "warning", "affected", "hint"]
+    return min(a, b, key=order.index)
 
 
-def _expected_marks(findings: list[Finding]) -> dict[Key, str]:
-    """Each finding marks its cell, and a cross-table finding its cells on other sheets."""
-    marks: dict[Key, str] = {}
-    for f in findings:
+def _expected_marks(result: CheckResult) -> dict[Key, str]:
+    """A diagnosed cell is marked as an error; a finding it explains marks its cells as
+    affected; any other finding marks its cell, and a cross-table one its cells on other
+    sheets, by severity."""
+    marks: dict[Key, str] = {(s.sheet, s.cell): "error" for s in result.diagnosis}
+    diagnosed = set(marks)
+    for f in result.findings:
         keys = {(f.sheet, f.cell)} | {(c.sheet, c.cell) for c in f.cells if c.sheet != f.sheet}
-        for key in keys:
-            marks[key] = _worst(marks.get(key, f.severity), f.severity)
+        kind = "affected" if f.cause is not None else f.severity
+        for key in keys - (diagnosed if f.cause is not None else set()):
+            marks[key] = _worst(marks.get(key, kind), kind)
     return marks
+
+
+NOTE_LEADS = {**{s: f"【{SEVERITY_NAMES[s]}】" for s in SEVERITIES}, "affected": "【受影响】"}
 
 
 def _record_keys(book: Workbook) -> list[Key]:
@@ -238,7 +246,7 @@ def _assert_marked_exactly(source: Path, marked: Path, result: CheckResult) -> d
     assert after[MARK_SHEET].sheet_state == "veryHidden"
     assert _data_state(after, sheets) == _data_state(before, sheets)
     assert _layout(after, sheets) == _layout(before, sheets)
-    expected = _expected_marks(result.findings)
+    expected = _expected_marks(result)
     assert sorted(_record_keys(after)) == sorted(expected)
     old, new = _marks_state(before, sheets), _marks_state(after, sheets)
     assert old.keys() == new.keys()
@@ -250,7 +258,9 @@ def _assert_marked_exactly(source: Path, marked: Path, result: CheckResult) -> d
         severity = expected[key]
         assert (cell.fill.fill_type, cell.fill.fgColor.rgb) == ("solid", "FF" + FILL_RGB[severity])
         assert cell.comment is not None and cell.comment.author == AUTHOR, key
-        assert cell.comment.text.startswith(f"【{SEVERITY_NAMES[severity]}】"), key
+        diagnosed = any((d.sheet, d.cell) == key for d in result.diagnosis)
+        lead = "【最可能填错】" if diagnosed else NOTE_LEADS[severity]
+        assert cell.comment.text.startswith(lead), key
         if note is not None:
             assert cell.comment.text.endswith(USER_NOTE_SEPARATOR + note[0]), key
         original = before[key[0]][key[1]].font
@@ -303,34 +313,36 @@ def test_tail_warning_note_and_fill(tmp_path: Path) -> None:
 
 
 def test_errors_and_cross_table_counterparts(tmp_path: Path) -> None:
+    """Two typos: each is marked as the cell to change, with the value to type; the cells
+    of the relations they break are marked as affected, pointing at the typo."""
     source = _edited("kashgar-2024.xlsx", tmp_path, _kashgar_errors, "kashgar-errors.xlsx")
     result, summary, report = mark_file(source)
     expected = _assert_marked_exactly(source, report.path, result)
     assert expected == {
-        ("表3", "F10"): "error",
-        ("表3", "E12"): "error",
+        ("表3", "F12"): "error",
         ("表1", "D13"): "error",
-        ("表2", "E12"): "error",
-        ("表3", "E13"): "error",
-        ("表1", "D36"): "error",
+        ("表3", "F10"): "affected",
+        ("表3", "E12"): "affected",
+        ("表2", "E12"): "affected",
+        ("表3", "E13"): "affected",
+        ("表1", "D36"): "affected",
     }
-    assert summary.marked_cells == 6 and summary.findings == 5
+    assert summary.marked_cells == 7 and summary.findings == 5
     book = _load(report.path)
-    for sheet, address in expected:
+    for sheet, address in (("表3", "F12"), ("表1", "D13")):
         cell = book[sheet][address]
         assert (cell.fill.fill_type, cell.fill.fgColor.rgb) == ("solid", "FFF8CBAD")
         assert (cell.font.b, cell.font.color.rgb) == (True, "FFC00000")
-        assert cell.comment.text.startswith("【错误】")
-    assert book["表3"]["F12"].comment is None  # the changed amount is involved, not marked
-    assert book["表3"]["F12"].value == 178.72
-    t3 = book["表3"]["E12"].comment.text
-    assert "242.00" in t3 and "243.00" in t3 and "涉及单元格：F12、G12" in t3
-    anchor = book["表1"]["D13"].comment.text
-    assert "对应单元格：表2!E12" in anchor and "对应单元格：表3!E13" in anchor
-    assert "规则 x.t1_t2.classes" in anchor and "规则 x.t1_t3.classes" in anchor
+        assert cell.comment.text.startswith("【最可能填错】")
+    assert "填的是 178.72，应为 177.72" in book["表3"]["F12"].comment.text
+    assert "填的是 12.50，应为 11.50" in book["表1"]["D13"].comment.text
+    assert book["表3"]["F12"].value == 178.72  # nothing the user typed is changed
+    t3 = book["表3"]["E12"]
+    assert (t3.fill.fgColor.rgb, t3.font.b) == ("FFE4DFEC", False)
+    assert t3.comment.text.startswith("【受影响】最可能是 表3 F12 填错所致（该格应为 177.72）")
+    assert "242.00" in t3.comment.text and "243.00" in t3.comment.text
     for counterpart in (book["表2"]["E12"], book["表3"]["E13"]):
-        assert "本单元格与 表1!D13 不一致" in counterpart.comment.text
-        assert "请对照 表1!D13 的批注" in counterpart.comment.text
+        assert counterpart.comment.text.startswith("【受影响】最可能是 表1 D13 填错所致")
 
 
 def test_single_error_marks_its_cells_only(tmp_path: Path) -> None:
@@ -340,15 +352,18 @@ def test_single_error_marks_its_cells_only(tmp_path: Path) -> None:
     source = _edited("kashgar-2024.xlsx", tmp_path, edit, "kashgar-f12.xlsx")
     result, _, report = mark_file(source)
     assert _assert_marked_exactly(source, report.path, result) == {
-        ("表3", "F10"): "error",
-        ("表3", "E12"): "error",
+        ("表3", "F12"): "error",
+        ("表3", "F10"): "affected",
+        ("表3", "E12"): "affected",
     }
-    cell = _load(report.path)["表3"]["E12"]
+    book = _load(report.path)
+    cell = book["表3"]["F12"]
     assert (cell.fill.fgColor.rgb, cell.font.b, cell.font.color.rgb) == (
         "FFF8CBAD",
         True,
         "FFC00000",
     )
+    assert (book["表3"]["E12"].fill.fgColor.rgb, book["表3"]["E12"].font.b) == ("FFE4DFEC", False)
 
 
 # -- 2. the findings sheet ----------------------------------------------------------------
@@ -396,7 +411,12 @@ def test_results_sheet_counts_errors(tmp_path: Path) -> None:
     _, _, report = mark_file(source)
     sheet = _load(report.path)[RESULT_SHEET]
     assert sheet["A5"].value == "错误 5 条　警告 0 条　提示 0 条"
-    rows = list(sheet.iter_rows(min_row=8, values_only=True))
+    assert sheet["A7"].value == "诊断：最可能填错的 2 处（先改这些，其余不一致多半随之消除）"
+    diagnosis = [(r[0], r[3], r[5], r[6]) for r in sheet.iter_rows(min_row=8, max_row=9, values_only=True)]
+    assert diagnosis == [("诊断1", "表1!D13", 11.5, 12.5), ("诊断2", "表3!F12", 177.72, 178.72)]
+    assert sheet["D8"].hyperlink.location == "'表1'!D13"
+    assert sheet["A11"].value == "序号"  # the findings table follows the diagnosis
+    rows = list(sheet.iter_rows(min_row=12, values_only=True))
     assert [(r[1], r[3]) for r in rows] == [
         ("错误", "表1!D13"),
         ("错误", "表1!D13"),
@@ -404,7 +424,8 @@ def test_results_sheet_counts_errors(tmp_path: Path) -> None:
         ("错误", "表3!F10"),
         ("错误", "表3!E12"),
     ]
-    assert sheet["B8"].fill.fgColor.rgb == "FFF8CBAD"
+    assert "最可能是 表1 D13 填错所致" in sheet["E14"].value  # 表1!D36 is affected, not wrong
+    assert sheet["B12"].fill.fgColor.rgb == "FFF8CBAD"
 
 
 # -- 3. clearing restores everything ------------------------------------------------------
@@ -490,7 +511,7 @@ def _base(kind: str) -> tuple[bytes, list[Key]]:
             path = _edited("kashgar-2024.xlsx", Path(folder), _kashgar_errors, "base.xlsx")
         else:
             path = _copy("changji-2024.xlsx", Path(folder))
-        return path.read_bytes(), sorted(_expected_marks(_check(path).findings))
+        return path.read_bytes(), sorted(_expected_marks(_check(path)))
 
 
 @st.composite
@@ -761,7 +782,7 @@ def test_xlsm_keeps_its_macros_in_the_copy(
         assert package.read("xl/vbaProject.bin") == vba
         assert MACRO_TYPE in package.read("[Content_Types].xml").decode()
         assert VBA_REL in package.read("xl/_rels/workbook.xml.rels").decode()
-    assert len(_expected_marks(_check(marked).findings)) == 29
+    assert len(_expected_marks(_check(marked))) == 29
     restored, cleared = clear_file(marked)
     assert restored == 29 and cleared.path.name == "changji-2024.已校验.已清除标记.xlsm"
     with zipfile.ZipFile(cleared.path) as package:
@@ -879,7 +900,7 @@ def test_default_output_is_replaced_by_a_rerun(tmp_path: Path) -> None:
     _kashgar_errors(book)
     book.save(source)
     assert main(["check", str(source), "--mark"]) == 1  # errors: exit 1, copy replaced
-    assert len(_record_keys(_load(default))) == 6
+    assert len(_record_keys(_load(default))) == 7  # 2 diagnosed + 5 affected cells
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([source.name, default.name])
 
     assert main(["clear", str(default)]) == 0

@@ -55,6 +55,11 @@ def cause_note(finding: Finding, suspect: Suspect, spec: TableSetSpec) -> str | 
     """Under a finding the suspect explains, at another cell: that cell may well be right."""
     if (finding.sheet, finding.cell) == (suspect.sheet, suspect.cell):
         return None
+    return affected_note(suspect, spec)
+
+
+def affected_note(suspect: Suspect, spec: TableSetSpec) -> str:
+    """On a cell of a relation the suspect's typo breaks."""
     return (
         f"最可能是 {place(suspect, spec)} 填错所致（该格应为 {money(suspect.expected)}），"
         "改正后本条即可消除；本单元格不一定需要修改"

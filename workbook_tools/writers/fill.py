@@ -8,12 +8,14 @@ table is printed in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.rules.fill import FillChange, plan_fill
 from workbook_tools.spec import load_spec
-from workbook_tools.writers.package import lossy_parts, open_for_edit, resolve_target, save_workbook
+from workbook_tools.writers.editing import edit_target, open_package
+from workbook_tools.writers.package import save_workbook
 
 FILLED_SUFFIX = "已填充"
 WRITTEN = ("filled", "overwritten")
@@ -47,13 +49,15 @@ def fill_file(
     source = Path(source)
     data = read_workbook(source, set_id=set_id)
     changes = plan_fill(data, load_spec(data.set_id), overwrite)
-    target = resolve_target(source, output, in_place, FILLED_SUFFIX)
+    target = edit_target(source, output, in_place, FILLED_SUFFIX)
     report = FillReport(changes, None, target.in_place, [])
     if not report.written:
         return report
-    book = open_for_edit(source)
+    by_sheet: dict[str, dict[str, Decimal]] = {}
     for change in report.written:
-        book[change.sheet][change.cell].value = float(change.written or 0)
-    report.path = save_workbook(book, source, target, overwrite=force)
-    report.lost = [] if in_place else lossy_parts(source)
+        by_sheet.setdefault(change.sheet, {})[change.cell] = change.written or Decimal(0)
+    with open_package(source) as edit:
+        for sheet, values in by_sheet.items():
+            edit.set_values(sheet, values, overwrite=overwrite)
+        report.path = save_workbook(edit, source, target, overwrite=force)
     return report

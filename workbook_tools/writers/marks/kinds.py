@@ -1,8 +1,9 @@
 """The look of each kind of mark, one row per kind: what both routes paint.
 
 Colour-blind-safe: orange / yellow / blue differ in hue and lightness; errors also get a
-bold dark-red font, so they stand out without colour. The order is the precedence: a cell
-with marks of several kinds shows the first.
+bold dark-red font, so they stand out without colour. 受影响 (a pale lavender, no bold) marks
+the cells of relations that a diagnosed typo elsewhere explains: they need not change. The
+order is the precedence: a cell with marks of several kinds shows the first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ MARK_STYLES: dict[str, MarkStyle] = {
     for style in (
         MarkStyle("error", "错误", "F8CBAD", "C00000", True),
         MarkStyle("warning", "警告", "FFE699"),
+        MarkStyle("affected", "受影响", "E4DFEC"),
         MarkStyle("hint", "提示", "BDD7EE"),
     )
 }

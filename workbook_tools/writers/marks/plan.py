@@ -1,10 +1,20 @@
-"""Which cells get which mark and note, from the check findings."""
+"""Which cells get which mark and note, from the check findings and the diagnosis.
+
+A diagnosed cell gets the error mark and a note saying what to type. A finding that a
+diagnosed typo explains marks its own cells as 受影响 (affected), with a note pointing to the
+diagnosed cell: those cells need not change. Every other finding marks its cell by severity;
+a cross-table finding also marks its cells on the other sheets.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbook_tools.diagnosis import Suspect
+from workbook_tools.diagnosis.words import affected_note, cell_note
+from workbook_tools.rules import CheckResult
 from workbook_tools.rules.findings import SEVERITY_NAMES, CellRef, Finding
+from workbook_tools.spec import TableSetSpec
 from workbook_tools.writers.marks.kinds import worst
 
 MAX_NOTES_PER_CELL = 6
@@ -56,19 +66,44 @@ def _counterpart_note(finding: Finding) -> str:
     )
 
 
-def plan_marks(findings: list[Finding]) -> dict[tuple[str, str], CellMark]:
-    """Each finding marks its cell; a cross-table finding also marks its cells on other sheets."""
+def plan_marks(result: CheckResult) -> dict[tuple[str, str], CellMark]:
+    """The mark of every cell: diagnosed cells first, then each finding's cells."""
     plan: dict[tuple[str, str], CellMark] = {}
-    for finding in findings:
-        key = (finding.sheet, finding.cell)
-        plan.setdefault(key, CellMark(finding.severity)).add(
-            finding.severity, _anchor_note(finding)
+    causes = {s.ref: s for s in result.diagnosis}
+    for suspect in result.diagnosis:
+        plan.setdefault((suspect.sheet, suspect.cell), CellMark("error")).add(
+            "error", cell_note(suspect, result.spec)
         )
-        for ref in finding.cells:
-            if ref.sheet == finding.sheet:
-                continue
-            other = (ref.sheet, ref.cell)
-            plan.setdefault(other, CellMark(finding.severity)).add(
-                finding.severity, _counterpart_note(finding)
-            )
+    for finding in result.findings:
+        cause = causes.get(finding.cause) if finding.cause is not None else None
+        if cause is not None:
+            _mark_affected(plan, finding, cause, result.spec)
+        else:
+            _mark_finding(plan, finding)
     return plan
+
+
+def _mark_finding(plan: dict[tuple[str, str], CellMark], finding: Finding) -> None:
+    key = (finding.sheet, finding.cell)
+    plan.setdefault(key, CellMark(finding.severity)).add(finding.severity, _anchor_note(finding))
+    for ref in finding.cells:
+        if ref.sheet == finding.sheet:
+            continue
+        other = (ref.sheet, ref.cell)
+        plan.setdefault(other, CellMark(finding.severity)).add(
+            finding.severity, _counterpart_note(finding)
+        )
+
+
+def _mark_affected(
+    plan: dict[tuple[str, str], CellMark], finding: Finding, cause: Suspect, spec: TableSetSpec
+) -> None:
+    """The cells of a finding the diagnosed ``cause`` explains: affected, not to change."""
+    text = f"【受影响】{affected_note(cause, spec)}\n（{finding.message}）\n规则 {finding.rule}"
+    anchor = CellRef(finding.sheet, finding.cell)
+    for ref in [anchor, *(c for c in finding.cells if c.sheet != finding.sheet)]:
+        if (ref.sheet, ref.cell) == (cause.sheet, cause.cell):
+            continue
+        mark = plan.setdefault((ref.sheet, ref.cell), CellMark("affected"))
+        if text not in mark.notes:
+            mark.add("affected", text)

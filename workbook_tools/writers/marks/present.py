@@ -61,7 +61,7 @@ def present(
     token = token or new_token()
     cells = [
         CellMarkView(sheet, address, mark.kind, mark.text())
-        for (sheet, address), mark in plan_marks(result.findings).items()
+        for (sheet, address), mark in plan_marks(result).items()
     ]
     sheet = layout(ResultsInput(result, checked_at, token), sections)
     return MarkView(cells, sheet, token, len(result.findings))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from workbook_tools.diagnosis.words import cause_note, headline
 from workbook_tools.io.grid import column_letter
 from workbook_tools.rules import CheckResult
 from workbook_tools.rules.findings import Finding
@@ -109,13 +110,52 @@ def summary_block(given: ResultsInput) -> Block:
     )
 
 
+DIAGNOSIS = CellFormat(bold=True, font_rgb="C00000", border_rgb="999999", vertical="top")
+
+
+def diagnosis_block(given: ResultsInput) -> Block:
+    """The cells most likely typed wrong, before the findings, in the table's columns
+    (the link in the link column, as the findings rows have it)."""
+    suspects = given.result.diagnosis
+    if not suspects:
+        return Block([])
+    spec = given.result.spec
+    labels = {t.id: t.label for t in spec.tables}
+    rows = [text_row(f"诊断：最可能填错的 {len(suspects)} 处（先改这些，其余不一致多半随之消除）", BOLD)]
+    for index, suspect in enumerate(suspects, start=1):
+        link = Link(suspect.sheet, suspect.cell)
+        typed = float(suspect.actual) if suspect.actual is not None else "（空）"
+        rows.append(
+            [
+                OutCell(f"诊断{index}", DIAGNOSIS),
+                OutCell("填错" if not suspect.ambiguous else "无法确定", DIAGNOSIS),
+                OutCell(labels.get(suspect.table, ""), BODY),
+                OutCell(link.label, LINK, link),
+                OutCell(headline(suspect, spec), WRAPPED),
+                OutCell(float(suspect.expected), MONEY),
+                OutCell(typed, MONEY if isinstance(typed, float) else BODY),
+            ]
+        )
+    rows.append([])
+    heights = {i: 30.0 for i in range(1, len(suspects) + 1)}
+    return Block(rows, heights=heights)
+
+
+def _message(finding: Finding, given: ResultsInput) -> str:
+    """The finding's words, and the diagnosed typo that explains it when there is one."""
+    causes = {s.ref: s for s in given.result.diagnosis}
+    cause = causes.get(finding.cause) if finding.cause is not None else None
+    note = cause_note(finding, cause, given.result.spec) if cause is not None else None
+    return f"{finding.message}\n【受影响】{note}" if note else finding.message
+
+
 def _number(value: object) -> str | float | None:
     if isinstance(value, Decimal):
         return float(value)
     return value if isinstance(value, str) else None
 
 
-def finding_row(index: int, finding: Finding, labels: dict[str, str]) -> Row:
+def finding_row(index: int, finding: Finding, labels: dict[str, str], message: str) -> Row:
     style = mark_style(finding.severity)
     kind = CellFormat(border_rgb="999999", vertical="top", fill_rgb=style.fill_rgb)
     link = Link(finding.sheet, finding.cell)
@@ -125,7 +165,7 @@ def finding_row(index: int, finding: Finding, labels: dict[str, str]) -> Row:
         OutCell(style.label, kind),
         OutCell(labels.get(finding.table, ""), BODY),
         OutCell(link.label, LINK, link),
-        OutCell(finding.message, WRAPPED),
+        OutCell(message, WRAPPED),
         *(OutCell(v, MONEY if isinstance(v, float) else BODY) for v in amounts),
         OutCell(finding.rule, BODY),
     ]
@@ -136,12 +176,13 @@ def findings_table(given: ResultsInput) -> Block:
     rows: list[Row] = [[OutCell(title, HEADER_CELL) for title in HEADER]]
     heights: dict[int, float] = {}
     for index, finding in enumerate(given.result.findings, start=1):
-        rows.append(finding_row(index, finding, labels))
-        heights[index] = 15.0 * max(1, -(-len(finding.message) // 38)) + 2
+        message = _message(finding, given)
+        rows.append(finding_row(index, finding, labels, message))
+        heights[index] = 15.0 * max(1, -(-len(message) // 38)) + 2
     return Block(rows, header=0, heights=heights)
 
 
-DEFAULT_SECTIONS: list[Section] = [summary_block, findings_table]
+DEFAULT_SECTIONS: list[Section] = [summary_block, diagnosis_block, findings_table]
 
 
 @dataclass
