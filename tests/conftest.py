@@ -17,6 +17,7 @@ EXAMPLE_FILES = [
     ("changji-2024.xlsx", "changji-2024"),
     ("kashgar-2024.xlsx", "kashgar-2024"),
     ("changji-2024-system.xlsx", "changji-2024"),
+    ("urumqi-2023-final.xlsx", "urumqi-2023"),
 ]
 
 

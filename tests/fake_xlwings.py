@@ -38,6 +38,7 @@ RGB = tuple[int, int, int]
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _COLUMN = re.compile(r"^\$?([A-Z]{1,3})$")
+_HYPERLINK = re.compile(r'^=HYPERLINK\(".*","(.*)"\)$', re.S)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _DRAWING_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 # Office 2007 theme, for workbooks without a theme part
@@ -143,10 +144,15 @@ class FakeApp:
     def __init__(self, answers: list[str] | None = None, user_name: str = "Excel 用户") -> None:
         self.calls: list[Call] = []
         self.alerts: list[Alert] = []
+        self.opened: list[str] = []  # app.books.open
         self.answers = list(answers or [])
         self.user_name = user_name
         self._screen_updating = True
         self.status_texts: list[Any] = []
+
+    @property
+    def books(self) -> FakeBooks:
+        return FakeBooks(self)
 
     def alert(
         self,
@@ -182,6 +188,17 @@ class FakeApp:
         self.status_texts.append(value)
 
 
+class FakeBooks:
+    """``app.books``: only ``open(path)`` (recorded, the path kept in ``app.opened``)."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self.app = app
+
+    def open(self, path: str) -> None:
+        self.app.calls.append(Call("books.open", "", str(path)))
+        self.app.opened.append(str(path))
+
+
 class FakeBook:
     def __init__(self, workbook: Workbook, fullname: str, app: FakeApp | None = None) -> None:
         self.wb = workbook
@@ -190,6 +207,7 @@ class FakeBook:
         self.calls = self.app.calls
         self.theme = theme_colors(workbook)
         self.cached: dict[tuple[str, int, int], Any] = {}
+        self.saved = False  # Excel's Workbook.Saved: unchanged since opened from its file
 
     @classmethod
     def open(
@@ -204,10 +222,17 @@ class FakeBook:
                     if isinstance(cell.value, str) and cell.value.startswith("="):
                         cached = values[sheet.title].cell(cell.row, cell.column).value
                         book.cached[(sheet.title, cell.row, cell.column)] = cached
+        book.saved = fullname is None or Path(fullname) == Path(path)
         return book
 
     def record(self, op: str, sheet: str = "", target: str = "") -> None:
         self.calls.append(Call(op, sheet, target))
+        if op.startswith(("set ", "add ", "delete", "api.Validation")):
+            self.saved = False  # any change: Excel clears Workbook.Saved
+
+    @property
+    def api(self) -> _BookApi:
+        return _BookApi(self)
 
     def count(self, op: str, sheet: str | None = None) -> int:
         return sum(1 for c in self.calls if c.op == op and (sheet is None or c.sheet == sheet))
@@ -229,6 +254,18 @@ class FakeBook:
     def sheets(self) -> FakeSheets:
         self.record("get sheets")
         return FakeSheets(self)
+
+
+class _BookApi:
+    """``book.api``: the COM workbook, here only ``Saved``."""
+
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    @property
+    def Saved(self) -> bool:  # the COM property's name
+        self._book.record("get api.Saved")
+        return self._book.saved
 
 
 class FakeSheets:
@@ -377,7 +414,11 @@ class FakeRange:
             return None
         value = cell.value
         if isinstance(value, str) and value.startswith("="):
+            formula = value
             value = self.book.cached.get((self.ws.title, row, col))
+            link = _HYPERLINK.match(formula)
+            if value is None and link is not None:  # Excel computes a formula as it is entered
+                value = link.group(1).replace('""', '"')
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int | float):
@@ -666,11 +707,37 @@ class _Recorder:
         self._apply(name, value)
 
 
-class FakeComRange:
-    """``range.api``: only Interior/Font ThemeColor and TintAndShade (theme colours)."""
+class FakeValidation:
+    """``range.api.Validation``: ``Delete()`` and ``Add`` of a list (xlValidateList)."""
 
     def __init__(self, rng: FakeRange) -> None:
         self.rng = rng
+
+    def Delete(self) -> None:
+        self.rng._record("api.Validation.Delete")
+        ws = self.rng.ws
+        cells = {f"{get_column_letter(c)}{r}" for r, c in self.rng._cells()}
+        for dv in list(ws.data_validations.dataValidation):
+            if {str(rng) for rng in dv.sqref.ranges} <= cells:
+                ws.data_validations.dataValidation.remove(dv)
+
+    def Add(self, Type: int, AlertStyle: int, Operator: int, Formula1: str) -> None:
+        self.rng._record("api.Validation.Add")
+        assert (Type, AlertStyle, Operator) == (3, 1, 1), "only drop-down lists are faked"
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        sqref = ",".join(area_address(a).replace("$", "") for a in self.rng.areas)
+        dv = DataValidation(type="list", formula1=f'"{Formula1}"', allow_blank=True)
+        dv.add(sqref.replace(",", " "))
+        self.rng.ws.add_data_validation(dv)
+
+
+class FakeComRange:
+    """``range.api``: Interior/Font ThemeColor and TintAndShade (theme colours), Validation."""
+
+    def __init__(self, rng: FakeRange) -> None:
+        self.rng = rng
+        self.Validation = FakeValidation(rng)
         self.Interior = _Recorder(rng, "api.Interior", self._interior)
         self.Font = _Recorder(rng, "api.Font", self._font)
 

@@ -268,7 +268,9 @@ def test_unknown_button() -> None:
 
 
 def test_every_action_is_wired() -> None:
-    assert set(ACTIONS) == {"wbt_check", "wbt_fill", "wbt_clear", "wbt_export", "wbt_narrative"}
+    assert set(ACTIONS) == {
+        "wbt_check", "wbt_fill", "wbt_clear", "wbt_export", "wbt_narrative", "wbt_batch",
+    }  # fmt: skip
 
 
 def test_caller_book_is_used_without_a_book(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,7 +59,15 @@ def test_ribbon_is_customui14() -> None:
     (tab,) = root.findall("./ui:ribbon/ui:tabs/ui:tab", NS)
     assert tab.get("label") == "预算公开"
     labels = [b.get("label") for b in _buttons()]
-    assert labels == ["校验", "重算合计", "清除标记", "导出公开表", "导出到…", "生成说明"]
+    assert labels == [
+        "校验",
+        "重算合计",
+        "清除标记",
+        "导出公开表",
+        "导出到…",
+        "生成说明",
+        "汇总校验",
+    ]
     ids = [e.get("id") for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     assert all(b.get("imageMso") for b in _buttons())
@@ -133,6 +141,7 @@ def test_chinese_texts_of_the_bas() -> None:
         "请先打开要处理的预算公开表工作簿（在“受保护的视图”中请先点“启用编辑”）。"
     )
     assert zh(consts["TXT_PICK_FOLDER"]) == "选择导出公开表的文件夹"
+    assert zh(consts["TXT_PICK_BATCH"]) == "选择存放各单位工作簿的文件夹（汇总校验）"
 
 
 def test_folder_is_passed_as_a_python_string() -> None:

@@ -157,7 +157,11 @@ def test_marking_twice_is_marking_once(source: Path, tmp_path: Path) -> None:
 
 
 def test_no_findings(tmp_path: Path) -> None:
-    book = FakeBook.open(EXAMPLES / "kashgar-2024.xlsx")
+    # kashgar's tables are clean; its 项目支出绩效目标表 (optional) carries five hints
+    clean = openpyxl.load_workbook(EXAMPLES / "kashgar-2024.xlsx")
+    del clean["项目支出绩效目标表"]
+    clean.save(tmp_path / "clean.xlsx")
+    book = FakeBook.open(tmp_path / "clean.xlsx")
     on_ribbon("wbt_check", book=book)
     assert book.app.alerts[-1].prompt.startswith("校验完成：未发现问题")
     saved = openpyxl.load_workbook(book.save(tmp_path / "ok.xlsx"))
@@ -245,8 +249,9 @@ def test_addin_clears_its_own_marks(source: Path, tmp_path: Path) -> None:
     assert ops["get value"] == 2  # the record and the findings sheet (proof), one read each
     assert ops["get name"] == len(original.sheetnames) + 2  # the sheets, listed once
     assert ops["get note"] == len(_record(openpyxl.load_workbook(tmp_path / "marked.xlsx")))
-    # one fill write per sheet and original fill: 表1 (grey, none), 表2, 表3 (grey, theme)
-    assert ops["set color"] == 5
+    # one fill write per sheet and original fill: 表1 (grey, none), 表2, 表3 (grey, theme),
+    # 项目支出绩效目标表 (its five hints)
+    assert ops["set color"] == 6
 
 
 def test_clear_without_marks(changji: Path) -> None:

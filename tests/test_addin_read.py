@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES
 from tests.fake_xlwings import FakeBook, parse_area
+from workbook_tools.addin.actions import read_open
 from workbook_tools.addin.addresses import (
     MAX_ADDRESS,
     area_text,
@@ -207,3 +208,29 @@ def test_range_strings_cover_exactly_and_fit_excel(cells: set[tuple[int, int]]) 
 def test_area_text() -> None:
     assert area_text((3, 2, 3, 2)) == "B3"
     assert area_text((3, 2, 9, 4)) == "B3:D9"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_saved_workbook_takes_its_merged_areas_from_the_file(name: str) -> None:
+    """Unchanged since saved: one read of the file instead of searching in Excel."""
+    book = FakeBook.open(EXAMPLES / name)
+    opened = read_open(book)
+    assert book.count("get merge_cells") == book.count("get merge_area") == 0
+    assert len(book.calls) <= 6 * len(book.wb.sheetnames) + 5  # ≤ 100 for the 11-table set
+    assert {g.name: sorted(g.merged) for g in opened.grids} == _merged(EXAMPLES / name)
+
+
+def test_changed_workbook_searches_its_merged_areas_in_excel(tmp_path: Path) -> None:
+    """A change since the last save (or a file that is not the open workbook's): the file
+    may be out of date, so the areas are searched for in the open workbook."""
+    book = FakeBook.open(EXAMPLES / "changji-2024.xlsx")
+    book.sheets["表3"].range("A40").value = "新加的一行"
+    assert book.api.Saved is False
+    opened = read_open(book)
+    assert book.count("get merge_area") > 0
+    assert {g.name: sorted(g.merged) for g in opened.grids} == _merged(
+        EXAMPLES / "changji-2024.xlsx"
+    )
+    elsewhere = FakeBook.open(EXAMPLES / "kashgar-2024.xlsx", fullname=str(tmp_path / "k.xlsx"))
+    read_open(elsewhere)
+    assert elsewhere.count("get merge_area") > 0

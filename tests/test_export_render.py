@@ -145,12 +145,17 @@ def test_each_table_is_one_page_with_its_total_and_remarks(
     result = rendered[name]
     spec = load_spec(read_workbook(EXAMPLES / f"{name}.xlsx").set_id)
     data = read_workbook(result.xlsx)
-    labels = [t.label for t in spec.published_tables if t.id in data.tables]
-    assert [_labels(page) for page in result.texts] == [[label] for label in labels]
+    printed = [t for t in spec.published_tables if t.id in data.tables]
+    tables = [t for t in printed if t.form is None]
+    pages = result.texts[: len(tables)]
+    assert [_labels(page) for page in pages] == [[t.label] for t in tables]
+    # then the 绩效目标表: one page per block, its title on top
+    blocks = [(t, b) for t in printed if t.form for b in {r.block for r in data.tables[t.id].rows}]
+    assert len(result.texts) == len(tables) + len(blocks)
+    for page, (form, _) in zip(result.texts[len(tables) :], blocks, strict=True):
+        assert form.title in re.sub(r"\s", "", page), (name, form.id)
     content, _ = publish_content(data, spec)
-    for page, table in zip(
-        result.texts, [t for t in spec.published_tables if t.id in data.tables], strict=True
-    ):
+    for page, table in zip(pages, tables, strict=True):
         plain = re.sub(r"\s", "", page)
         assert table.title.replace("“", "").replace("”", "") in plain.replace("“", "").replace(
             "”", ""

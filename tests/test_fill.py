@@ -52,7 +52,8 @@ def test_fill_from_details_satisfies_every_relation(name: str, tmp_path: Path) -
     assert result.summary["error"] == 0
     if name == "kashgar-2024":  # no rounding tails: every published total comes back exactly
         assert filled == removed
-        assert result.findings == []
+        # only the hints of its 项目支出绩效目标表 (≥ targets below last year's value)
+        assert [f for f in result.findings if f.severity != "hint"] == []
     book = openpyxl.load_workbook(report.path)
     for (sheet, cell), value in filled.items():
         assert parse_amount(book[sheet][cell].value) == value
@@ -101,4 +102,5 @@ def test_fill_in_place_keeps_a_backup(tmp_path: Path) -> None:
     report = fill_file(source, in_place=True)
     assert report.path == source and report.in_place
     assert (tmp_path / "k.bak.xlsx").read_bytes() == before
-    assert check_workbook(read_workbook(source)).findings == []
+    found = check_workbook(read_workbook(source)).findings
+    assert [f for f in found if f.severity != "hint"] == []  # kashgar's 5 绩效 hints

@@ -54,6 +54,10 @@ from workbook_tools.writers.ooxml import PackageEdit
 from workbook_tools.writers.package import lossy_parts
 
 EXAMPLE_NAMES = ["changji-2024.xlsx", "kashgar-2024.xlsx", "changji-2024-system.xlsx"]
+# the examples' 绩效目标表 carry the seeds' own findings (tests/test_forms.py): changji's 29
+# marked cells of its tables and 25 of its forms; kashgar's five hints (≥ below last year)
+CHANGJI_MARKED = 54
+KASHGAR_HINTS = {("项目支出绩效目标表", c): "hint" for c in ("D17", "D26", "D27", "D36", "D54")}
 Key = tuple[str, str]  # (sheet, cell)
 
 
@@ -286,7 +290,7 @@ def test_marking_changes_only_the_findings_cells(name: str, tmp_path: Path) -> N
     expected = _assert_marked_exactly(source, report.path, result)
     assert summary.findings == len(result.findings)
     assert summary.marked_cells == len(expected)
-    assert len(expected) == {"kashgar-2024.xlsx": 0}.get(name, 29)
+    assert len(expected) == {"kashgar-2024.xlsx": len(KASHGAR_HINTS)}.get(name, CHANGJI_MARKED)
 
 
 def test_marked_copy_checks_like_the_original(tmp_path: Path) -> None:
@@ -326,8 +330,9 @@ def test_errors_and_cross_table_counterparts(tmp_path: Path) -> None:
         ("表2", "E12"): "affected",
         ("表3", "E13"): "affected",
         ("表1", "D36"): "affected",
+        **KASHGAR_HINTS,
     }
-    assert summary.marked_cells == 7 and summary.findings == 5
+    assert summary.marked_cells == 12 and summary.findings == 10
     book = _load(report.path)
     for sheet, address in (("表3", "F12"), ("表1", "D13")):
         cell = book[sheet][address]
@@ -355,6 +360,7 @@ def test_single_error_marks_its_cells_only(tmp_path: Path) -> None:
         ("表3", "F12"): "error",
         ("表3", "F10"): "affected",
         ("表3", "E12"): "affected",
+        **KASHGAR_HINTS,
     }
     book = _load(report.path)
     cell = book["表3"]["F12"]
@@ -378,14 +384,17 @@ def test_results_sheet(tmp_path: Path) -> None:
     assert sheet["A1"].value == "校验结果"
     assert sheet["A2"].value == "单位：昌吉回族自治州政务服务和公共资源交易中心　年度：2024"
     assert re.fullmatch(r"校验时间：\d{4}-\d\d-\d\d \d\d:\d\d", sheet["A4"].value)
-    assert sheet["A5"].value == "错误 0 条　警告 29 条　提示 0 条"
+    assert sheet["A5"].value == "错误 0 条　警告 36 条　提示 13 条"
     header = [c.value for c in sheet[7]]
-    assert header == ["序号", "严重程度", "表", "单元格", "说明", "应为", "实为", "差额", "规则"]
-    assert sheet.max_row == 7 + 29
+    assert header == [
+        "序号", "严重程度", "表", "单元格", "问题", "应为", "实为", "差额", "规则", "说明", "状态",
+    ]  # fmt: skip
+    assert sheet.max_row == 7 + 49
     for index, finding in enumerate(result.findings, start=1):
         row = [c.value for c in sheet[7 + index]]
         address = f"{finding.sheet}!{finding.cell}"
-        assert row[:5] == [index, "警告", finding.sheet, address, finding.message]
+        severity = SEVERITY_NAMES[finding.severity]
+        assert row[:2] == [index, severity] and row[3:5] == [address, finding.message]
         assert row[8] == finding.rule
         assert sheet.cell(7 + index, 4).hyperlink.location == f"'{finding.sheet}'!{finding.cell}"
     e14 = next(r for r in sheet.iter_rows(min_row=8, values_only=True) if r[3] == "表2!E14")
@@ -393,26 +402,32 @@ def test_results_sheet(tmp_path: Path) -> None:
     link = next(c for c in sheet["D"] if c.value == "表2!E14")
     assert link.hyperlink.location == "'表2'!E14"
     assert sheet.cell(link.row, 2).fill.fgColor.rgb == "FFFFE699"
-    assert sheet.auto_filter.ref == "A7:I36"
+    assert sheet.auto_filter.ref == "A7:K56"
     assert sheet.freeze_panes == "A8"
 
 
 def test_results_sheet_of_a_clean_workbook(tmp_path: Path) -> None:
-    _, summary, report = mark_file(_copy("kashgar-2024.xlsx", tmp_path))
+    def tables_only(book: Workbook) -> None:  # without its 绩效目标表 (five hints)
+        del book["项目支出绩效目标表"]
+
+    clean = _edited("kashgar-2024.xlsx", tmp_path, tables_only, "kashgar-clean.xlsx")
+    _, summary, report = mark_file(clean)
     sheet = _load(report.path)[RESULT_SHEET]
     assert summary.marked_cells == 0
     assert sheet["A5"].value == "错误 0 条　警告 0 条　提示 0 条　（未发现问题）"
     assert sheet.max_row == 7
-    assert (sheet.auto_filter.ref, sheet.freeze_panes) == ("A7:I8", "A8")
+    assert (sheet.auto_filter.ref, sheet.freeze_panes) == ("A7:K8", "A8")
 
 
 def test_results_sheet_counts_errors(tmp_path: Path) -> None:
     source = _edited("kashgar-2024.xlsx", tmp_path, _kashgar_errors, "kashgar-errors.xlsx")
     _, _, report = mark_file(source)
     sheet = _load(report.path)[RESULT_SHEET]
-    assert sheet["A5"].value == "错误 5 条　警告 0 条　提示 0 条"
+    assert sheet["A5"].value == "错误 5 条　警告 0 条　提示 5 条"
     assert sheet["A7"].value == "诊断：最可能填错的 2 处（先改这些，其余不一致多半随之消除）"
-    diagnosis = [(r[0], r[3], r[5], r[6]) for r in sheet.iter_rows(min_row=8, max_row=9, values_only=True)]
+    diagnosis = [
+        (r[0], r[3], r[5], r[6]) for r in sheet.iter_rows(min_row=8, max_row=9, values_only=True)
+    ]
     assert diagnosis == [("诊断1", "表1!D13", 11.5, 12.5), ("诊断2", "表3!F12", 177.72, 178.72)]
     assert sheet["D8"].hyperlink.location == "'表1'!D13"
     assert sheet["A11"].value == "序号"  # the findings table follows the diagnosis
@@ -423,6 +438,7 @@ def test_results_sheet_counts_errors(tmp_path: Path) -> None:
         ("错误", "表1!D36"),
         ("错误", "表3!F10"),
         ("错误", "表3!E12"),
+        *(("提示", f"{sheet}!{cell}") for sheet, cell in KASHGAR_HINTS),
     ]
     assert "最可能是 表1 D13 填错所致" in sheet["E14"].value  # 表1!D36 is affected, not wrong
     assert sheet["B12"].fill.fgColor.rgb == "FFF8CBAD"
@@ -572,7 +588,7 @@ def test_clear_reads_a_record_saved_as_rich_text(tmp_path: Path) -> None:
         openpyxl.load_workbook(marked.path, rich_text=True)[MARK_SHEET]["A2"].value, CellRichText
     )
     restored, cleared = clear_file(marked.path)
-    assert restored == summary.marked_cells == 29
+    assert restored == summary.marked_cells == CHANGJI_MARKED
     _assert_cleared(source, cleared.path)
 
 
@@ -611,7 +627,7 @@ def test_marking_twice_equals_marking_once(tmp_path: Path) -> None:
     assert _full_state(again) == _full_state(once.path)
 
     restored, cleared = clear_file(twice)
-    assert restored == 29
+    assert restored == CHANGJI_MARKED
     assert _note(_load(cleared.path)["表2"]["E14"]) == ("请核对养老支出", "李四")
     _assert_cleared(source, cleared.path)
 
@@ -626,7 +642,7 @@ def test_engine_marks_and_clears(tmp_path: Path) -> None:
     assert _load(marked)[RESULT_SHEET]["A4"].value == "校验时间：2025-03-01 09:30"
     engine = PackageEdit.open(marked)
     report = engine.clear()
-    assert report.restored == summary.marked_cells == 29 and report.exact
+    assert report.restored == summary.marked_cells == CHANGJI_MARKED and report.exact
     cleared = tmp_path / "cleared.xlsx"
     engine.save(cleared)
     _assert_cleared(source, cleared)
@@ -648,15 +664,16 @@ def test_remarking_after_a_fix_drops_the_mark(
     book.save(marked.path)
 
     assert main(["check", str(marked.path), "--mark", "--in-place"]) == 0
-    assert "已标注 0 个单元格" in capsys.readouterr().err
+    assert "已标注 5 个单元格" in capsys.readouterr().err  # the 绩效 hints only
     fixed = _load(marked.path)
     clean = _load(EXAMPLES / "kashgar-2024.xlsx")
     sheets = clean.sheetnames
     assert fixed.sheetnames == [RESULT_SHEET, *sheets, MARK_SHEET]
-    assert _marks_state(fixed, sheets) == _marks_state(clean, sheets)
+    tables = [s for s in sheets if s not in {h for h, _ in KASHGAR_HINTS}]  # without the hints
+    assert _marks_state(fixed, tables) == _marks_state(clean, tables)
     assert _data_state(fixed, sheets) == _data_state(clean, sheets)
-    assert fixed[RESULT_SHEET]["A5"].value == "错误 0 条　警告 0 条　提示 0 条　（未发现问题）"
-    assert _record_keys(fixed) == []
+    assert fixed[RESULT_SHEET]["A5"].value == "错误 0 条　警告 0 条　提示 5 条"
+    assert sorted(_record_keys(fixed)) == sorted(KASHGAR_HINTS)
 
 
 # -- 6. in place: atomic, one backup ------------------------------------------------------
@@ -666,7 +683,9 @@ def test_in_place_keeps_one_backup(tmp_path: Path, capsys: pytest.CaptureFixture
     original = source.read_bytes()
 
     assert main(["check", str(source), "--mark", "--in-place"]) == 0
-    assert "已标注 29 个单元格，写入：原文件（备份为 .bak）" in capsys.readouterr().err
+    assert (
+        f"已标注 {CHANGJI_MARKED} 个单元格，写入：原文件（备份为 .bak）" in capsys.readouterr().err
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == [backup.name, source.name]
     assert backup.read_bytes() == original
     first = source.read_bytes()
@@ -725,7 +744,8 @@ def test_workbook_with_a_chart_is_marked_in_place(
 
     assert main(["check", str(source), "--mark", "--in-place"]) == 0
     err = capsys.readouterr().err
-    assert "已标注 29 个单元格，写入：原文件（备份为 .bak）" in err and "无法完整保留" not in err
+    assert f"已标注 {CHANGJI_MARKED} 个单元格，写入：原文件（备份为 .bak）" in err
+    assert "无法完整保留" not in err
     _assert_marked_exactly(original, source, _check(original))
     with zipfile.ZipFile(source) as marked, zipfile.ZipFile(original) as before:
         for name in before.namelist():
@@ -782,9 +802,9 @@ def test_xlsm_keeps_its_macros_in_the_copy(
         assert package.read("xl/vbaProject.bin") == vba
         assert MACRO_TYPE in package.read("[Content_Types].xml").decode()
         assert VBA_REL in package.read("xl/_rels/workbook.xml.rels").decode()
-    assert len(_expected_marks(_check(marked))) == 29
+    assert len(_expected_marks(_check(marked))) == CHANGJI_MARKED
     restored, cleared = clear_file(marked)
-    assert restored == 29 and cleared.path.name == "changji-2024.已校验.已清除标记.xlsm"
+    assert restored == CHANGJI_MARKED and cleared.path.name == "changji-2024.已校验.已清除标记.xlsm"
     with zipfile.ZipFile(cleared.path) as package:
         assert package.read("xl/vbaProject.bin") == vba
         assert package.read("[Content_Types].xml") == zipfile.ZipFile(source).read(
@@ -894,13 +914,13 @@ def test_default_output_is_replaced_by_a_rerun(tmp_path: Path) -> None:
     source = _copy("kashgar-2024.xlsx", tmp_path)
     default = tmp_path / "kashgar-2024.已校验.xlsx"
     assert main(["check", str(source), "--mark"]) == 0
-    assert _record_keys(_load(default)) == []
+    assert sorted(_record_keys(_load(default))) == sorted(KASHGAR_HINTS)
 
     book = _load(source)
     _kashgar_errors(book)
     book.save(source)
     assert main(["check", str(source), "--mark"]) == 1  # errors: exit 1, copy replaced
-    assert len(_record_keys(_load(default))) == 7  # 2 diagnosed + 5 affected cells
+    assert len(_record_keys(_load(default))) == 12  # 2 diagnosed + 5 affected + 5 绩效 hints
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([source.name, default.name])
 
     assert main(["clear", str(default)]) == 0

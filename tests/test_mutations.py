@@ -62,7 +62,9 @@ def test_digit_swap() -> None:
     assert digit_swap(Decimal("1.11")) is None
 
 
-@pytest.mark.parametrize("workbook", ["changji-2024.xlsx", "kashgar-2024.xlsx"])
+@pytest.mark.parametrize(
+    "workbook", ["changji-2024.xlsx", "kashgar-2024.xlsx", "urumqi-2023-final.xlsx"]
+)
 def test_every_amount_cell_is_covered(workbook: str) -> None:
     data = read_workbook(EXAMPLES / workbook)
     uncovered: dict[tuple[str, str], list[str]] = {}

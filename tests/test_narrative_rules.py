@@ -25,13 +25,20 @@ from workbook_tools.narrative.textcheck import check_text
 from workbook_tools.narrative.textrules import RULES
 
 CHANGJI_SEED_RULES = ["n.growth", "n.decimals"]  # the seed's own two findings
+# … and its third, against its 绩效目标表: 非财政拨款项目 364.00 万元, the one such form 360.00
+CHANGJI_SEED_AMOUNT = ("n.amount", Decimal("364.00"))
+
+
+def _seed_own(finding: object) -> bool:
+    rule, actual = finding.rule, getattr(finding, "actual", None)  # type: ignore[attr-defined]
+    return rule in CHANGJI_SEED_RULES or (rule, actual) == CHANGJI_SEED_AMOUNT
 
 
 def _planted(old: str, new: str, name: str = "changji-2024") -> list:
     text = seed_part3(name)
     assert old in text, old
     findings = check_text(text.replace(old, new, 1), figures(name)).findings
-    return [f for f in findings if f.rule not in CHANGJI_SEED_RULES or name != "changji-2024"]
+    return [f for f in findings if not _seed_own(f) or name != "changji-2024"]
 
 
 def test_every_rule_is_in_the_catalogue() -> None:
@@ -45,8 +52,10 @@ def test_every_rule_is_in_the_catalogue() -> None:
         "n.wording",
         "n.unit_name",
         "n.title_year",
+        "n.budget_compare",
+        "n.report_year",
     }
-    assert found <= TEXT_RULE_IDS and len(RULES) == 9
+    assert found <= TEXT_RULE_IDS and len(RULES) == 11
 
 
 @pytest.mark.parametrize("placeholder", ["【请填写原因】", "XX", "××", "待填写", "{单位}"])

@@ -1,7 +1,10 @@
 """A sheet formatted down to row 1,048,576 — rows with a style, or empty cells with a
-style — marks and clears in bounded time and memory: the sheet part streams through and
-no tree of it is ever built. Measured in a fresh subprocess: processor time (so other work
-on the machine does not count) and peak resident memory."""
+style — marks and clears in bounded memory and in time proportional to the bytes: the sheet part
+streams through and no tree of it is ever built. Measured in a fresh subprocess: peak
+resident memory, and processor time as a ratio to a floor taken in the same process
+(inflating every part of the package), never as seconds on their own — the machines are
+shared and noisy. Building a tree of the sheet costs two orders of magnitude more than the
+floor; streaming stays within ``MAX_RATIO``."""
 
 from __future__ import annotations
 
@@ -16,11 +19,11 @@ import pytest
 from tests.conftest import EXAMPLES, ROOT
 from tests.ooxml_helpers import formatted_to_the_last_row
 
-MAX_SECONDS = 3.0
+MAX_RATIO = 25  # measured: mark ≈ 4×, clear ≈ 3× the floor
 MAX_MB = 300
 
 _SCRIPT = """
-import json, resource, sys, time
+import json, resource, sys, time, zipfile
 from datetime import datetime
 from pathlib import Path
 from workbook_tools.io.reader import read_workbook
@@ -30,6 +33,11 @@ from workbook_tools.writers.ooxml import PackageEdit
 
 source, big, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 view = present(check_workbook(read_workbook(source)), datetime.now())
+cpu = time.process_time()
+with zipfile.ZipFile(big) as package:
+    for info in package.infolist():
+        package.read(info)
+floor = time.process_time() - cpu
 start, cpu = time.perf_counter(), time.process_time()
 edit = PackageEdit.open(big)
 summary = edit.mark(view)
@@ -40,6 +48,8 @@ edit = PackageEdit.open(folder / "marked.xlsx")
 report = edit.clear()
 edit.save(folder / "cleared.xlsx")
 clear, clear_wall = time.process_time() - cpu, time.perf_counter() - start
+plain = PackageEdit.open(source)
+plain_marked = plain.mark(view).marked_cells
 def high_water_mb():
     # VmHWM belongs to this process's own memory map; ru_maxrss would carry the parent's
     # resident size across fork and exec (pytest may be large by the time this runs)
@@ -51,9 +61,9 @@ def high_water_mb():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 peak = high_water_mb()
-print(json.dumps({"mark": mark, "clear": clear, "peak_mb": peak,
+print(json.dumps({"mark": mark, "clear": clear, "floor": floor, "peak_mb": peak,
                   "mark_wall": mark_wall, "clear_wall": clear_wall,
-                  "marked": summary.marked_cells, "exact": report.exact}))
+                  "marked": summary.marked_cells, "plain_marked": plain_marked, "exact": report.exact}))
 """
 
 
@@ -74,9 +84,9 @@ def test_sheet_formatted_to_the_last_row(cells: str, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    assert measured["marked"] == 29 and measured["exact"]
-    assert measured["mark"] <= MAX_SECONDS, measured
-    assert measured["clear"] <= MAX_SECONDS, measured
+    assert measured["marked"] == measured["plain_marked"] > 0 and measured["exact"]
+    assert measured["mark"] <= MAX_RATIO * measured["floor"], measured
+    assert measured["clear"] <= MAX_RATIO * measured["floor"], measured
     assert measured["peak_mb"] <= MAX_MB, measured
     with zipfile.ZipFile(big) as before, zipfile.ZipFile(tmp_path / "cleared.xlsx") as after:
         assert after.namelist() == before.namelist()

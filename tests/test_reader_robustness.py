@@ -689,7 +689,8 @@ def _stack(book: Workbook, sheets: list[str], target: str, gap: int = 2) -> dict
         for row in source.iter_rows():
             for cell in row:
                 if cell.value is not None:
-                    out.cell(cell.row + offset, cell.column, cell.value)
+                    copy = out.cell(cell.row + offset, cell.column, cell.value)
+                    copy.data_type = cell.data_type  # a text "=365 天" (指标值) stays text
         for rng in source.merged_cells.ranges:
             out.merge_cells(
                 start_row=rng.min_row + offset,

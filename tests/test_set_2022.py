@@ -40,15 +40,18 @@ def test_the_set_declares_nine_tables_with_2022_numbers() -> None:
         (7, "t7", "project"),
         (8, "t10", "one_row"),
         (9, "t8", "code"),
+        # the 项目支出绩效目标表 printed after the text (no 部门整体 table in 2022), optional
+        (15, "perf_proj", "form"),
     ]
-    assert [t.id for t in spec.tables if not t.required] == ["t2", "t3", "t5", "t6", "s1", "s2"]
+    optional = ["t2", "t3", "t5", "t6", "s1", "s2", "perf_proj"]
+    assert [t.id for t in spec.tables if not t.required] == optional
     assert [s.number for s in spec.narrative.sections] == list("一二三四五六七八九十")
 
 
 def test_example_reads_as_the_2022_set() -> None:
     data = read_workbook(BAZHOU)
     assert (data.set_id, data.unit, data.year) == ("budget-2022", "新疆巴州人民政府办公室", 2022)
-    assert list(data.tables) == ["t1", "t4", "t7", "t10", "t8", "s1", "s2"]
+    assert list(data.tables) == ["t1", "t4", "t7", "t10", "t8", "s1", "s2", "perf_proj"]
     (sangong,) = data.tables["t10"].rows
     assert sangong.kind == "total"
     assert {k: str(a.value) for k, a in sangong.values.items()} == {
@@ -98,7 +101,8 @@ def test_check_mark_clear_fill_export_narrative(tmp_path: Path, capsys) -> None:
     assert main(["clear", str(marked)]) == 0
     assert main(["export", str(BAZHOU), "-o", str(tmp_path / "公开.xlsx")]) == 0
     exported = read_workbook(tmp_path / "公开.xlsx")
-    assert list(exported.tables) == ["t1", "t4", "t7", "t10", "t8"]
+    # the 项目支出绩效目标表 follow the tables (one page per project)
+    assert list(exported.tables) == ["t1", "t4", "t7", "t10", "t8", "perf_proj"]
     assert main(["narrative", str(BAZHOU), "-o", str(tmp_path / "说明.md")]) == 0
     capsys.readouterr()
 

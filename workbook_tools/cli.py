@@ -63,14 +63,28 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
     extract.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
 
-    check = sub.add_parser("check", help="校验工作簿：重算合计与表间勾稽关系")
-    check.add_argument("workbook", help="已填写的工作簿（.xlsx/.xlsm）")
+    check = sub.add_parser("check", help="校验工作簿：重算合计与表间勾稽关系（可批量）")
+    check.add_argument(
+        "workbooks",
+        nargs="+",
+        metavar="workbook",
+        help="已填写的工作簿（.xlsx/.xlsm）；多个文件或文件夹时批量校验",
+    )
     check.add_argument("--format", choices=["text", "json"], default="text", help="报告格式")
     check.add_argument("--strict", action="store_true", help="警告也视为不通过（退出码 1）")
     check.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
     check.add_argument("--engine", choices=["calamine", "openpyxl"], default="calamine")
     check.add_argument("--mark", action="store_true", help="在工作簿中标注问题单元格（另存副本）")
     _write_options(check, "标注")
+    check.add_argument(
+        "--mark-dir", metavar="文件夹", help="批量校验：把每个文件的标注副本写到该文件夹"
+    )
+    check.add_argument(
+        "--roster", metavar="单位名单", help="批量校验：单位名单（.xlsx 或每行一个单位的 .txt）"
+    )
+    check.add_argument(
+        "--jobs", type=int, metavar="N", help="批量校验：同时校验的进程数（默认：CPU 核数）"
+    )
 
     clear = sub.add_parser("clear", help="清除校验标注，恢复原有底色、字体和批注")
     clear.add_argument("workbook", help="已标注的工作簿")
@@ -117,7 +131,21 @@ def _parser() -> argparse.ArgumentParser:
         help="草稿：docx|md；核对报告：text|json",
     )
     narrative.add_argument("--strict", action="store_true", help="核对时警告也视为不通过")
+    narrative.add_argument(
+        "--forms", action="store_true", help="草稿末尾附上工作簿中的绩效目标表（每个项目一页）"
+    )
     narrative.add_argument("--set", dest="set_id", help="指定表套（默认自动识别）")
+
+    consolidate = sub.add_parser(
+        "consolidate", help="汇总：把各单位的工作簿逐格相加成部门汇总表，或用 --verify 核对汇总表"
+    )
+    consolidate.add_argument("units", nargs="+", metavar="单位工作簿", help="各单位的工作簿")
+    consolidate.add_argument("-o", "--output", help="汇总工作簿（.xlsx）")
+    consolidate.add_argument("--unit", help="汇总表的编制部门，如「某某局（汇总）」")
+    consolidate.add_argument(
+        "--verify", metavar="汇总工作簿", help="核对收到的汇总工作簿是否等于各单位之和"
+    )
+    consolidate.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
 
     sub.add_parser("rules", help="输出校验规则目录（Markdown）")
     sub.add_parser("sets", help="列出可用的表套")
@@ -224,8 +252,75 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_batch(args: argparse.Namespace) -> bool:
+    """Several workbooks, a folder, a batch option, or ``-o`` without ``--mark`` (the
+    summary workbook)."""
+    from workbook_tools.batch.collect import is_folder
+
+    return (
+        len(args.workbooks) > 1
+        or any(is_folder(p) for p in args.workbooks)
+        or any(v is not None for v in (args.mark_dir, args.roster, args.jobs))
+        or (args.output is not None and not args.mark)
+    )
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    from workbook_tools.io.reader import read_workbook
+    if _is_batch(args):
+        return _cmd_batch(args)
+    args.workbook = args.workbooks[0]
+    return _check_one(args)
+
+
+def _has_rich() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("rich") is not None
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from workbook_tools.batch import check_files
+    from workbook_tools.batch.report import RichProgress, plain_progress, to_json, to_text
+    from workbook_tools.batch.summary import write_summary
+    from workbook_tools.errors import InputError
+    from workbook_tools.writers.atomic import atomic_write
+
+    if args.mark or args.in_place:
+        raise InputError(
+            "批量校验时请用 --mark-dir <文件夹> 写标注副本（--mark、--in-place 只用于单个文件）",
+            file="、".join(args.workbooks),
+        )
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs 至少为 1")
+    output = Path(args.output) if args.output else None
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise InputError("汇总校验结果只能写成 .xlsx 文件", file=output)
+    skip = {output} if output is not None else set()
+    kwargs = {"mark_dir": args.mark_dir, "roster": args.roster, "skip": skip}
+    if sys.stderr.isatty() and _has_rich():
+        with RichProgress() as progress:
+            result = check_files(args.workbooks, args.jobs, progress=progress, **kwargs)
+    else:
+        result = check_files(args.workbooks, args.jobs, progress=plain_progress(), **kwargs)
+    if not result.outcomes:
+        raise InputError(
+            "没有找到任何工作簿（文件夹中没有 .xlsx/.xlsm/.xls/.et/.xlsb/.ods 文件）",
+            file="、".join(args.workbooks),
+        )
+    if output is not None:
+        atomic_write(
+            output, lambda tmp: write_summary(result, tmp, output.parent), overwrite=args.force
+        )
+        result.notes.append(f"汇总校验结果已写入：{output}")
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(to_text(result) + "\n")
+    return result.strict_exit_code() if args.strict else result.exit_code
+
+
+def _check_one(args: argparse.Namespace) -> int:
+    from workbook_tools.explain import read_with_explanations
     from workbook_tools.report import to_json, to_text
     from workbook_tools.rules import check_workbook
 
@@ -233,8 +328,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from workbook_tools.errors import InputError
 
         raise InputError("-o 和 --in-place 需与 --mark 一起使用", file=args.workbook)
-    data = read_workbook(args.workbook, set_id=args.set_id, engine=args.engine)
+    data, explanations = read_with_explanations(
+        args.workbook, set_id=args.set_id, engine=args.engine
+    )
     result = check_workbook(data)
+    result.explanations = explanations
     if args.mark:
         from workbook_tools.writers.marks.files import mark_file
 
@@ -337,7 +435,7 @@ def _cmd_narrative(args: argparse.Namespace) -> int:
 
         raise InputError("生成草稿时 --format 只能是 docx 或 md", file=args.workbook)
     output = Path(args.output or Path(args.workbook).with_name(f"{data.year}年情况说明.{fmt}"))
-    write_draft(data, output, fmt)
+    write_draft(data, output, fmt, forms=args.forms)
     _, notices = build_draft(compute_figures(data))
     for notice in notices:
         print(f"提示：{notice.message()}", file=sys.stderr)
@@ -361,6 +459,51 @@ def _narrative_check(args: argparse.Namespace, data: object) -> int:
         sys.stdout.write(to_text(result, data, args.check) + "\n")
     failing = ("error", "warning") if args.strict else ("error",)
     return 1 if any(f.severity in failing for f in result.findings) else 0
+
+
+def _cmd_consolidate(args: argparse.Namespace) -> int:
+    from workbook_tools.consolidate import consolidate_files, verify_files
+    from workbook_tools.errors import InputError
+
+    args.workbook = args.verify or args.units[0]
+    if args.verify:
+        if args.output or args.unit:
+            raise InputError("--verify 只核对，不写文件；请去掉 -o 和 --unit")
+        received, differences = verify_files(args.verify, args.units)
+        tails = [d for d in differences if d.tail]
+        wrong = [d for d in differences if not d.tail]
+        print(f"核对汇总工作簿：{args.verify}（{received.unit}，{len(args.units)} 个单位）")
+        for difference in wrong + tails:
+            print("  " + difference.line())
+        if not wrong:
+            print(
+                "汇总表的每个数都等于各单位之和"
+                + (f"（另有尾差 {len(tails)} 处）。" if tails else "。")
+            )
+        else:
+            print(f"共 {len(wrong)} 处不一致，尾差 {len(tails)} 处。")
+        return 1 if wrong else 0
+    if not args.output or not args.unit:
+        raise InputError('汇总需要 -o <汇总.xlsx> 和 --unit "<部门>（汇总）"')
+    report = consolidate_files(args.units, args.output, args.unit, overwrite=args.force)
+    units = report.result.units
+    print(
+        f"已汇总 {len(units)} 个单位（{report.result.spec.name}，{report.result.data.year} 年）："
+        + "、".join(u.unit for u in units)
+    )
+    if report.result.skipped:
+        print("未汇总（文字表，由各单位分别公开）：" + "、".join(report.result.skipped))
+    counts = report.check.summary
+    tails = report.tails
+    print(
+        f"校验汇总结果：错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+        f"提示 {counts['hint']} 条"
+        + (f"；其中 {len(tails)} 处是万元四舍五入累积的尾差，不是错误" if tails else "")
+    )
+    for line in report.errors:
+        print("  【错误】" + line)
+    print(f"已写入：{report.path}（「汇总明细」表列出每个数由哪些单位的哪一格相加而来）")
+    return 1 if report.errors else 0
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -394,6 +537,7 @@ COMMANDS = {
     "fill": _cmd_fill,
     "export": _cmd_export,
     "narrative": _cmd_narrative,
+    "consolidate": _cmd_consolidate,
     "addin": _cmd_addin,
     "rules": _cmd_rules,
     "sets": _cmd_sets,
@@ -421,6 +565,8 @@ def _internal_error(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     workbook = getattr(args, "workbook", None) or getattr(args, "output", None)
+    if workbook is None and getattr(args, "workbooks", None):
+        workbook = "、".join(args.workbooks[:3])
     where = f"处理文件「{workbook}」时" if workbook else "运行时"
     try:
         with tempfile.NamedTemporaryFile(

@@ -22,6 +22,8 @@ def code_part(value: object, width: int) -> str | None:
         if not value.is_integer():
             return None
         value = int(value)
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return value.zfill(width) if len(value) <= width else None  # the usual case, fast
     text = normalise_text(str(value))
     if text == "" or not _ONLY_DIGITS.match(text) or len(text) > width:
         return None

@@ -7,23 +7,44 @@ from __future__ import annotations
 from typing import Any
 
 from workbook_tools.diagnosis.words import cause_note, headline
+from workbook_tools.explain import count_explained, finding_key
 from workbook_tools.rules import CheckResult
-from workbook_tools.rules.findings import SEVERITY_NAMES, summary_line
+from workbook_tools.rules.findings import SEVERITY_NAMES, Finding, summary_line
 
 
 def to_json(result: CheckResult) -> dict[str, Any]:
     data = result.data
-    return {
+    out = {
         "file": data.file,
         "set": data.set_id,
         "unit": data.unit,
         "year": data.year,
         "diagnosis": [s.to_json() for s in result.diagnosis],
-        "findings": [f.to_json() for f in result.findings],
+        "findings": [_finding_json(f, result) for f in result.findings],
         "summary": result.summary,
         "not_checked": [n.to_json() for n in result.not_checked],
         "absent_tables": result.absent,
     }
+    if result.explanations:  # only a workbook whose 校验结果 has explanations
+        explained, unexplained = count_explained(result.findings, result.explanations)
+        out["explained"] = {"explained": explained, "unexplained": unexplained}
+    return out
+
+
+def _finding_json(finding: Finding, result: CheckResult) -> dict[str, Any]:
+    out = finding.to_json()
+    found = result.explanations.get(finding_key(finding))
+    if found is not None:
+        out["explanation"] = {"text": found.text, "status": found.status}
+    return out
+
+
+def explanation_line(finding: Finding, result: CheckResult) -> str | None:
+    """``单位说明（已说明）：尾差，系统导出`` for a finding the unit explained."""
+    found = result.explanations.get(finding_key(finding))
+    if found is None:
+        return None
+    return f"单位说明（{found.status}）：{found.text or '（未写明原因）'}"
 
 
 def not_checked_line(result: CheckResult) -> str | None:
@@ -70,6 +91,9 @@ def to_text(result: CheckResult) -> str:
             if note:
                 lines.append(f"      {note}")
             lines.append(f"      规则 {f.rule}")
+            explained = explanation_line(f, result)
+            if explained:
+                lines.append(f"      {explained}")
         lines.append("")
     if not result.findings:
         lines.append("未发现问题。")
@@ -77,6 +101,9 @@ def to_text(result: CheckResult) -> str:
     if unchecked:
         lines.append(unchecked)
     lines.append(summary_line(result.findings))
+    if result.explanations:
+        explained, unexplained = count_explained(result.findings, result.explanations)
+        lines.append(f"其中已说明 {explained} 条，未说明 {unexplained} 条。")
     return "\n".join(lines)
 
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from workbook_tools.addin.batch import batch_check
 from workbook_tools.addin.clearing import clear_book
-from workbook_tools.addin.marking import mark_book
-from workbook_tools.addin.read import read_grids
+from workbook_tools.addin.marking import mark_book, previous_explanations
+from workbook_tools.addin.read import read_grids, saved_merged_areas
 from workbook_tools.addin.record import read_record
 from workbook_tools.addin.values import write_values
 from workbook_tools.addin.xl import TITLE, XlBook, XlSheet, quiet_screen, sheet_map
@@ -68,7 +69,7 @@ def read_open(book: XlBook) -> OpenWorkbook:
     skip = {MARK_SHEET}
     if found is not None and found.results_sheet:
         skip.add(found.results_sheet)
-    grids = read_grids(sheets, skip)
+    grids = read_grids(sheets, skip, saved_merged_areas(book))
     return OpenWorkbook(read_from_grids(grids, file=book.fullname), grids, found, sheets)
 
 
@@ -181,9 +182,12 @@ def _may_write(ui: Ui, target: Path) -> bool:
 def export(book: XlBook, ui: Ui, folder: str) -> str:
     where = _folder(book, folder)
     with quiet_screen(book, "预算公开：正在校验……"):
-        data = read_open(book).data
+        opened = read_open(book)
+        data = opened.data
         spec = load_spec(data.set_id)
         result = check_workbook(data, spec)
+        if opened.record is not None:
+            result.explanations = previous_explanations(opened.sheets, opened.record)
     errors = blocking_errors(result)
     if errors and not ui.ask(
         f"校验发现 {len(errors)} 处错误，公开表中的数可能不对。建议先点「校验」查看并改正。\n\n"
@@ -228,4 +232,5 @@ ACTIONS: dict[str, Action] = {
     "wbt_clear": clear,
     "wbt_export": export,
     "wbt_narrative": narrative,
+    "wbt_batch": batch_check,
 }

@@ -19,6 +19,7 @@ from workbook_tools.addin.paint import fill_cells, font_cells
 from workbook_tools.addin.record import write_record
 from workbook_tools.addin.results import write_results
 from workbook_tools.addin.xl import XlBook, XlRange, XlSheet, sheet_map
+from workbook_tools.explain import Explanation, FindingKey, read_explanations
 from workbook_tools.io.grid import Grid, Pos, Range, cell_name, cell_position
 from workbook_tools.rules import CheckResult
 from workbook_tools.writers.marks import record as rec
@@ -57,6 +58,8 @@ def mark_book(
     """Clear an earlier marking, then mark every finding of ``result`` in ``book``."""
     sheets = dict(sheets) if sheets is not None else sheet_map(book)
     if previous is not None:
+        kept = previous_explanations(sheets, previous)
+        result.explanations = {**kept, **result.explanations}
         clear_book(book, previous, sheets)
     view = present(result, checked_at)
     active = book.sheets.active.index - 1
@@ -72,6 +75,16 @@ def mark_book(
     write_record(book, list(sheets.values())[-1], record)
     results.activate()
     return MarkSummary(marked_cells=len(cells), findings=view.findings)
+
+
+def previous_explanations(
+    sheets: dict[str, XlSheet], previous: rec.Record
+) -> dict[FindingKey, Explanation]:
+    """What the unit typed into 说明 and 状态 of the findings sheet an earlier marking wrote."""
+    sheet = sheets.get(previous.results_sheet) if previous.results_sheet else None
+    if sheet is None or previous.results_sheet == rec.MARK_SHEET:
+        return {}
+    return read_explanations(sheet.used_range.options(ndim=2).value or [])
 
 
 def mark_sheet(

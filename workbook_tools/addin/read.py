@@ -13,22 +13,52 @@ the size of the tables.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workbook_tools.addin.addresses import area_text, parse_address
-from workbook_tools.addin.xl import XlSheet, is_visible
+from workbook_tools.addin.xl import XlBook, XlSheet, is_visible
+from workbook_tools.errors import InputError
 from workbook_tools.io.grid import Grid, Range, cell_name
+from workbook_tools.io.sources import merged_ranges
 
 MAX_ROWS = 20_000  # a used range taller than this is checked for empty rows at its end
 LAST_ROW = 1_048_576
 
 
 def read_grids(
-    sheets: dict[str, XlSheet], skip: set[str] | frozenset[str] = frozenset()
+    sheets: dict[str, XlSheet],
+    skip: set[str] | frozenset[str] = frozenset(),
+    merged: dict[str, list[Range]] | None = None,
 ) -> list[Grid]:
-    """One grid per worksheet (``sheet_map(book)``), except those named in ``skip``."""
-    return [sheet_grid(sheet, name) for name, sheet in sheets.items() if name not in skip]
+    """One grid per worksheet (``sheet_map(book)``), except those named in ``skip``.
+
+    ``merged`` (``saved_merged_areas(book)``) gives the merged areas of sheets whose
+    areas need not be searched for."""
+    merged = merged or {}
+    return [
+        sheet_grid(sheet, name, merged.get(name))
+        for name, sheet in sheets.items()
+        if name not in skip
+    ]
 
 
-def sheet_grid(sheet: XlSheet, name: str) -> Grid:
+def saved_merged_areas(book: XlBook) -> dict[str, list[Range]] | None:
+    """The merged areas of every sheet from the workbook's file, when the open workbook is
+    unchanged since it was saved (Excel's ``Saved``) and the file is a package that lists
+    them: one read of the file instead of hundreds of calls into Excel. None otherwise
+    (then each sheet's areas are searched for in the open workbook)."""
+    if getattr(book.api, "Saved", False) is not True:
+        return None
+    path = Path(book.fullname)
+    if not path.is_file():
+        return None  # a new workbook, or one opened from a web location
+    try:
+        return merged_ranges(path)
+    except InputError:
+        return None  # the saved file cannot be read here: search the open workbook instead
+
+
+def sheet_grid(sheet: XlSheet, name: str, merged: list[Range] | None = None) -> Grid:
     grid = Grid(name, hidden=not is_visible(sheet))
     used = sheet.used_range
     top, left, bottom, right = parse_address(used.address)
@@ -40,7 +70,9 @@ def sheet_grid(sheet: XlSheet, name: str) -> Grid:
         for c, value in enumerate(values, start=left):
             if value is not None and value != "":
                 grid.cells[(r, c)] = value
-    if (top, left, bottom, right) != (1, 1, 1, 1) or grid.cells:
+    if merged is not None:
+        grid.merged = list(merged)
+    elif (top, left, bottom, right) != (1, 1, 1, 1) or grid.cells:
         grid.merged = MergedAreas(sheet, left, right).find(top, bottom)
     return grid
 

@@ -45,7 +45,19 @@ def write_results(book: XlBook, sheets: dict[str, XlSheet], layout: ResultsSheet
     for fmt, cells in groups.items():
         for rng in ranges(sheet, cells):
             paint_format(rng, fmt)
+    for choice in layout.choices:
+        add_choice(sheet.range(choice.ref), choice.options)
     return sheet
+
+
+XL_VALIDATE_LIST, XL_VALID_ALERT_STOP, XL_BETWEEN = 3, 1, 1
+
+
+def add_choice(rng: object, options: tuple[str, ...]) -> None:
+    """A drop-down list on ``rng`` (the 状态 column: 未说明 / 已说明)."""
+    validation = rng.api.Validation  # type: ignore[attr-defined]
+    validation.Delete()
+    validation.Add(XL_VALIDATE_LIST, XL_VALID_ALERT_STOP, XL_BETWEEN, ",".join(options))
 
 
 def _widths(sheet: XlSheet, layout: ResultsSheet) -> None:

@@ -9,8 +9,12 @@ on the fake book of the tests alike. Used: ``book.sheets`` (iterate, ``[name]``,
 ``range.merge_cells``, ``range.merge_area``, ``range.color``, ``range.font.bold``,
 ``range.font.color``, ``range.note`` (``text``, ``author``, ``delete()``,
 ``api.Shape.Width/Height``), ``range.add_note(text)``, ``range.number_format``,
-``range.wrap_text``, ``range.column_width``, and for theme colours only
-``range.api.Interior/Font.ThemeColor/TintAndShade``.
+``range.wrap_text``, ``range.column_width``, for theme colours only
+``range.api.Interior/Font.ThemeColor/TintAndShade``, and ``range.api.Validation`` (``Delete()``,
+``Add(Type, AlertStyle, Operator, Formula1)``) for the 状态 drop-down of 校验结果; the
+汇总校验 button: ``app.books.open(path)``. Reading a book: ``book.fullname`` and
+``book.api.Saved`` — a book saved and unchanged since has its merged areas read from its
+file in one pass instead of one ``merge_area`` call per cell (workbook_tools/addin/read.py).
 """
 
 from __future__ import annotations

@@ -230,11 +230,13 @@ def _deltas(bases: Iterable[Decimal]) -> set[Decimal]:
     return {base + k * CENT for base in bases for k in (-2, -1, 0, 1, 2)}
 
 
-def _delta_rank(candidate: Candidate) -> tuple[int, int, Decimal]:
-    """Among the corrections of one cell that hold (they differ by rounding tails): the one
-    that undoes a typing slip, then the one that makes more relations exact."""
+def _delta_rank(candidate: Candidate) -> tuple[int, int, int, Decimal]:
+    """Among the corrections of one cell that hold (they differ by rounding tails): one that
+    leaves no negative amount (never "应为 -0.01" for a 0 typed as -1), then the one that
+    undoes a typing slip, then the one that makes more relations exact."""
+    plausible = 1 if candidate.expected >= 0 else 0
     slip = slip_score(candidate.actual, candidate.expected)
-    return (slip, candidate.exact, -abs(candidate.delta))
+    return (plausible, slip, candidate.exact, -abs(candidate.delta))
 
 
 def _ranked(singles: list[Candidate]) -> Explanation:

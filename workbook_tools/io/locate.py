@@ -22,7 +22,6 @@ CODE_LABELS = (
 )
 _SENTENCE = ("。", ",", "为空表", "不包含")
 MAX_TITLE_EXTRA = 30
-MAX_CACHE = 50_000
 HEADER_SCAN_ROWS = 14
 
 
@@ -53,24 +52,22 @@ class TitleIndex:
             norm(t): table.id for table in spec.tables for t in [table.title, *table.title_variants]
         }
         self.lengths = sorted({len(t) for t in self.titles}, reverse=True)
-        self.cache: dict[str, str | None] = {}  # bounded: see MAX_CACHE
+        self.last_chars = frozenset(t[-1] for t in self.titles if t)  # a title holds one
 
     def match(self, text: str) -> str | None:
         """The table id whose title ``text`` is, the most specific title winning."""
-        if text in self.cache:
-            return self.cache[text]
-        found = None
         core = title_core(text)
-        if core and not any(mark in core for mark in _SENTENCE):
-            for length in self.lengths:
-                table_id = self.titles.get(core[-length:])
-                if table_id is not None and len(core) - length <= MAX_TITLE_EXTRA:
-                    found = table_id
-                    break
-        if len(self.cache) >= MAX_CACHE:
-            self.cache.clear()  # a batch of thousands of workbooks must not grow it for ever
-        self.cache[text] = found
-        return found
+        if not core or any(mark in core for mark in _SENTENCE):
+            return None
+        return self.match_core(core)
+
+    def match_core(self, core: str) -> str | None:
+        """As ``match``, given the text's ``title_core``."""
+        for length in self.lengths:
+            table_id = self.titles.get(core[-length:])
+            if table_id is not None and len(core) - length <= MAX_TITLE_EXTRA:
+                return table_id
+        return None
 
 
 _INDEXES: dict[int, tuple[TableSetSpec, TitleIndex]] = {}
@@ -97,12 +94,27 @@ def title_candidates(grid: Grid) -> list[tuple[int, int, str]]:
     return found
 
 
+def _title_core(grid: Grid, text: str) -> str:
+    """``title_core`` of a candidate, computed once per grid whatever the sets tried."""
+    cores = grid.__dict__.setdefault("_title_cores", {})
+    core = cores.get(text)
+    if core is None:
+        core = cores[text] = title_core(text)
+    return core
+
+
 def find_titles(grids: list[Grid], spec: TableSetSpec) -> list[TitleHit]:
     index = title_index(spec)
+    ends = index.last_chars
     hits = []
     for grid in grids:
         for row, col, text in title_candidates(grid):
-            table_id = index.match(text)
+            if ends.isdisjoint(text):
+                continue  # cannot end with a title: most texts (project names) stop here
+            core = _title_core(grid, text)
+            if any(mark in core for mark in _SENTENCE):
+                continue
+            table_id = index.match_core(core)
             if table_id is not None:
                 hits.append(TitleHit(table_id, grid, row, col))
     return hits
@@ -172,6 +184,8 @@ class HeaderMatcher:
 
     def find(self, grid: Grid, title_row: int, end_row: int) -> Header:
         rows = self._header_rows(grid, title_row, end_row)
+        if rows and self._lacks_required(grid, rows):
+            rows = self._later_header(grid, rows, end_row) or rows
         if not rows:
             raise InputError(
                 f"{self._name()}的表头未找到（标题下方应有「{self.table.columns[-1].label}」等栏目名称）",
@@ -209,6 +223,21 @@ class HeaderMatcher:
             elif rows:
                 break
         return rows
+
+    def _lacks_required(self, grid: Grid, rows: list[int]) -> bool:
+        """A block of header-like rows without every required column (a form's fields area
+        with headings such as 分值/得分 above its grid)."""
+        found = {norm(str(v)) for r in rows for v in grid.row_cells(r).values()}
+        keys = layout_of(self.table).required_columns(self.table)
+        columns = [self.table.column(k) for k in keys]
+        return any(not ({norm(c.label), *map(norm, c.aliases)} & found) for c in columns)
+
+    def _later_header(self, grid: Grid, rows: list[int], end_row: int) -> list[int] | None:
+        """The first later block of header rows that has every required column."""
+        while rows := self._header_rows(grid, rows[-1], end_row):
+            if not self._lacks_required(grid, rows):
+                return rows
+        return None
 
     def _is_total_row(self, values: list[object]) -> bool:
         """Only total labels (合计/总计) among the row's header-like texts."""

@@ -9,7 +9,20 @@ from typing import Any, Literal
 from workbook_tools.money import format_amount
 from workbook_tools.spec.models import Ref
 
-RowKind = Literal["total", "lei", "kuan", "xiang", "project", "unit", "line", "unknown"]
+RowKind = Literal[
+    "total",
+    "lei",
+    "kuan",
+    "xiang",
+    "project",
+    "unit",
+    "line",
+    "field",
+    "indicator",
+    "note",
+    "unknown",
+]
+FORM_KINDS = ("field", "indicator", "note")  # a form's rows: its fields, grid rows and notes
 Problem = Literal["not_a_number", "formula_without_value"]
 
 
@@ -72,7 +85,17 @@ class Row:
         """The row's data without cell addresses, for comparing two readings."""
         amounts = tuple(sorted((k, a.value) for k, a in self.values.items() if a.value is not None))
         texts = tuple(sorted(self.texts.items()))
-        return (self.kind, self.key, self.code, self.name, self.project, self.panel, amounts, texts)
+        return (
+            self.kind,
+            self.key,
+            self.code,
+            self.name,
+            self.project,
+            self.panel,
+            amounts,
+            texts,
+            self.block,
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "code": self.code, "name": self.name}
@@ -83,6 +106,8 @@ class Row:
         if self.panel is not None:
             out["panel"] = self.panel
         out["row"] = self.sheet_row
+        if self.block or self.kind in FORM_KINDS:
+            out["block"] = self.block
         out["values"] = {k: a.to_json() for k, a in self.values.items()}
         if self.texts:
             out["texts"] = dict(self.texts)

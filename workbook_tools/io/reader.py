@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbook_tools.errors import InputError, SpecError
+from workbook_tools.gcpause import without_cyclic_gc
 from workbook_tools.io.grid import Grid, cell_name, column_letter
 from workbook_tools.io.labels import find_year, norm
 from workbook_tools.io.locate import (
@@ -49,6 +50,7 @@ MONEY_UNITS = {
 }
 
 
+@without_cyclic_gc
 def read_workbook(
     path: str | Path, set_id: str | None = None, engine: Engine = "calamine"
 ) -> WorkbookData:
@@ -58,6 +60,7 @@ def read_workbook(
     return read_from_grids(grids, file=str(path), set_id=set_id)
 
 
+@without_cyclic_gc
 def read_from_grids(grids: list[Grid], file: str = "", set_id: str | None = None) -> WorkbookData:
     try:
         detection = detect_spec(grids, file)
@@ -248,8 +251,12 @@ class TableReader:
         )
         self._money_unit(table, header)
         view = RowView(self.table, self.grid, header, table.scale)
-        parser = layout_of(self.table).parser(self.table, self.spec, view)
+        layout = layout_of(self.table)
+        parser = layout.parser(self.table, self.spec, view)
         panels = self._panel_columns(table)
+        for row in layout.leading_rows(parser, self.hit.row):  # a form's fields
+            row.sheet = self.grid.name
+            table.rows.append(row)
         for r in range(header.last_row + 1, self.end):
             values = self._row_values(r)
             if not values or self._is_repeat(r, values):
@@ -259,8 +266,9 @@ class TableReader:
                 table.remarks.append(remark)
                 continue
             for row in parser.rows(r):
-                row.sheet, row.columns = self.grid.name, panels.get(row.panel, table.column_cells)
-                row.texts = view.texts(r)
+                row.sheet = self.grid.name  # the layout may give a row its own columns (lanes)
+                row.columns = row.columns or panels.get(row.panel, table.column_cells)
+                row.texts = row.texts or view.texts(r)  # a form's levels are filled down
                 table.rows.append(row)
         return table
 

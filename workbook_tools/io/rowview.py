@@ -63,13 +63,23 @@ class RowView:
 
     def amounts(self, r: int, panel: str | None = None) -> dict[str, Amount]:
         found = {}
+        cells = self.grid.row_cells(r)
+        if not cells and not self.grid.formulas_without_value:
+            return found  # an empty row (most cells of most rows are blank)
         for column, col, letter in self._amount_columns:
             if panel is not None and column.panel != panel:
+                continue
+            if col not in cells and not self.grid.formulas_without_value:
                 continue
             amount = self._amount(r, col, letter)
             if amount is not None:
                 found[column.key] = amount
         return found
+
+    def amount_at(self, r: int, col: int) -> Amount:
+        """The amount in any cell of the table's region (a form's field); blank: no value."""
+        found = self._amount(r, col, column_letter(col))
+        return found if found is not None else Amount(None, cell_name(r, col))
 
     def _amount(self, r: int, col: int, letter: str) -> Amount | None:
         raw = self.grid.value(r, col)

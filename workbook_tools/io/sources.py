@@ -169,6 +169,26 @@ def read_grids(path: str | Path, engine: Engine = "calamine") -> list[Grid]:
     return _grids(path, _read_file(path), engine)
 
 
+def merged_ranges(path: str | Path) -> dict[str, list[Range]] | None:
+    """The merged ranges of every worksheet of a saved .xlsx/.xlsm, from one pass over its
+    package (no cell is read); None for formats whose merged ranges are not in a package
+    part (.xls, .xlsb, .ods …). What the add-in uses instead of searching the open
+    workbook cell block by cell block, when the open workbook is unchanged since saved."""
+    path = Path(path)
+    _, package = _identify(path, _read_file(path))
+    if package is None:
+        return None
+    found: dict[str, list[Range]] = {}
+    for sheet in package.sheets:
+        data = package.parts.get(sheet.part, b"") if sheet.worksheet else b""
+        if _PREFIXED.search(data):
+            return None  # namespace-prefixed elements: not found by the byte scan
+        found[sheet.name] = [
+            rng for ref in _MERGE_REF.findall(data) if (rng := _range(ref.decode())) is not None
+        ]
+    return found
+
+
 def _grids(path: Path, raw: bytes, engine: Engine) -> list[Grid]:
     probe, package = _identify(path, raw)
     if package is None:  # .xls/.et/.xlsb/.ods: python-calamine reads them all
@@ -586,7 +606,7 @@ def _sheets_to_read_here(package: _Package, engine: Engine) -> set[str]:
             continue
         data = package.parts.get(sheet.part, b"")
         far = _FAR_REF.search(data) is not None or _unreferenced_cells(data)
-        rows, cols, _ = value_cell_bounds(data) if far else (0, 0, 0)
+        rows, cols, _ = value_cell_bounds(data) if far and not _box_is_small(data) else (0, 0, 0)
         if rows * cols > DENSE_CELL_LIMIT or (
             engine == "openpyxl"
             and (
@@ -627,6 +647,32 @@ def value_cell_bounds(data: bytes) -> tuple[int, int, int]:
     return max_row, max_col, len(refs)
 
 
+def _box_is_small(data: bytes) -> bool:
+    """Whether the cells' bounding box is surely within ``DENSE_CELL_LIMIT``, from a few
+    searches (no match objects for the usual sheet): the widest column letters present and
+    the most row digits present give an upper bound of the box."""
+    if _unreferenced_cells(data) or _REF_3_LETTERS.search(data):
+        return False
+    cols = 26
+    if _REF_2_LETTERS.search(data):
+        cols = max(_column_number(letters) for letters in _REF_2_LETTERS.findall(data))
+    for digits, pattern in _REF_DIGITS:
+        if pattern.search(data):
+            return (10**digits - 1) * cols <= DENSE_CELL_LIMIT
+    return 9999 * cols <= DENSE_CELL_LIMIT
+
+
+def _column_number(letters: bytes) -> int:
+    col = 0
+    for letter in letters:
+        col = col * 26 + letter - 64
+    return col
+
+
+# literal-prefixed (fast) and wider than cell references: a false hit only costs the exact scan
+_REF_3_LETTERS = re.compile(rb'r="\$?[A-Z]{3}\$?[0-9]')
+_REF_2_LETTERS = re.compile(rb'r="\$?([A-Z]{2})\$?[0-9]')
+_REF_DIGITS = [(n, re.compile(rb'r="\$?[A-Z]{1,3}\$?[0-9]{%d}"' % n)) for n in (7, 6, 5)]
 _ALL_REFS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="')
 # a reference beyond column ZZ or row 9999: only then is the exact bounding box computed
 _FAR_REF = re.compile(rb'r="\$?(?:[A-Z]{3}|[A-Z]{1,2}\$?[0-9]{5})')

@@ -70,9 +70,21 @@ class Layout:
     def parser(self, table: TableSpec, spec: TableSetSpec, view: RowView) -> RowParser:
         raise NotImplementedError
 
+    def leading_rows(self, parser: RowParser, title_row: int) -> list[Row]:
+        """Rows between the title and the header (a form's fields); a table has none."""
+        return []
+
     # -- writing -------------------------------------------------------------------------
     def write(self, writer: TableWriter, content: TableContent | None) -> None:
         raise NotImplementedError
+
+    def write_table(
+        self, writer: TableWriter, content: TableContent | None, first_on_sheet: bool
+    ) -> int | None:
+        """Write the whole table when the layout arranges it itself (a form: title, fields
+        and grid per block) and return the row after it; ``None``: the writer's own
+        arrangement (title block, header, ``write``, remarks)."""
+        return None
 
     # -- derived cells -------------------------------------------------------------------
     def derived(self, table: TableSpec, row: Row, column: str, parents: set[str]) -> bool:

@@ -70,13 +70,14 @@ class CodeParser:
         row = Row("unknown", name, code, project or None, values=amounts, sheet_row=r)
         label_col = self.name_col if self.name_col is not None else self.project_col
         row.label_cell = self.view.cell(r, label_col)
-        texts = {norm(t) for t in [name, project or "", *self.view.code_cells(r)]}
         if project and self.layout.lists_projects and norm(project) not in self.totals:
             row.kind = "project"
         elif code is not None:
             row.kind = code_level(code)  # type: ignore[assignment]
-        elif texts & self.totals:
-            row.kind, row.name, row.project = "total", next(iter(texts & self.totals)), None
+        elif texts := {norm(t) for t in [name, project or "", *self.view.code_cells(r)]} & (
+            self.totals
+        ):
+            row.kind, row.name, row.project = "total", next(iter(texts)), None
         elif not name and not project and not amounts:
             return []
         elif name and self.layout.lists_projects:

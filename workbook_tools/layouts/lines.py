@@ -22,7 +22,7 @@ def clean_label(text: str) -> str:
 class LineParser:
     def __init__(self, table: TableSpec, view: RowView, panel: str | None = None) -> None:
         self.table, self.view, self.panel = table, view, panel
-        self.lines = LineMatcher(table.lines)
+        self.lines = LineMatcher(table.panel_lines(panel) if panel else table.lines)
         self.label_col = view.col("label", panel)
 
     def line_row(self, r: int) -> Row | None:

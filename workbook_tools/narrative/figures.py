@@ -17,10 +17,12 @@ from workbook_tools.io.model import Row, Table, WorkbookData
 from workbook_tools.narrative import arithmetic
 from workbook_tools.rules.findings import CellRef
 from workbook_tools.spec import TableSetSpec, load_spec
+from workbook_tools.spec.forms import FIELD_VALUE
 from workbook_tools.spec.models import Ref
-from workbook_tools.spec.narrative import FigureSpec, NarrativeSpec, RowsSpec
+from workbook_tools.spec.narrative import FigureSpec, FormTallySpec, NarrativeSpec, RowsSpec
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Figure:
     table: str = ""  # the table the amount comes from
     names: list[str] = field(default_factory=list)  # ``names`` figures: the rows' names
     from_zero: str = "hundred"  # the set's convention for a rise from 0
+    budget: Decimal | None = None  # the budget the amount is compared with (决算: 年初预算数)
+    budgeted: bool = False  # the spec names where its budget is (the text may state it)
+    budget_reason: str | None = None  # why the 决算 differs from the budget
 
     @property
     def share(self) -> Decimal | None:
@@ -53,6 +58,18 @@ class Figure:
         if self.last is None:
             return None
         return arithmetic.growth(self.amount, self.last, self.from_zero)
+
+    @property
+    def variance(self) -> Decimal | None:
+        """预决算差异率: (决算 − 预算) ÷ 预算, in percent."""
+        if self.budget is None:
+            return None
+        return arithmetic.growth(self.amount, self.budget, self.from_zero)
+
+    @property
+    def execution(self) -> Decimal | None:
+        """完成预算的 X%: 决算 ÷ 预算, in percent."""
+        return arithmetic.share(self.amount, self.budget) if self.budget is not None else None
 
 
 @dataclass
@@ -112,8 +129,12 @@ class Source:
     def last_and_reason(
         self, last: str | None, reason: str | None
     ) -> tuple[Decimal | None, str | None]:
-        found = self._amount(Ref.parse(last)) if last else None
-        return (found[0] if found is not None else None), self.text(reason)
+        return self.value(last), self.text(reason)
+
+    def value(self, ref_text: str | None) -> Decimal | None:
+        """The amount a reference names; None when not given (or no reference)."""
+        found = self._amount(Ref.parse(ref_text)) if ref_text else None
+        return found[0] if found is not None else None
 
     def text(self, ref_text: str | None) -> str | None:
         if not ref_text:
@@ -134,8 +155,26 @@ def row_amount(row: Row | None, column: str, table: str) -> tuple[Decimal, list[
 FigureKind = Callable[[Source, FigureSpec, Figures], Iterator[Figure]]
 
 
+def form_tally(source: Source, tally: FormTallySpec) -> tuple[Decimal, list[CellRef], str] | None:
+    """A figure from the blocks of a form table (None when the workbook has none filled)."""
+    from workbook_tools.rules.kinds.forms import chosen_blocks, field_amount, group_blocks
+
+    table = source.table(tally.table)
+    found = group_blocks(table.rows) if table is not None else []
+    if table is None or not found:
+        return None
+    chosen = chosen_blocks(found, tally.nonzero, tally.zero)
+    if tally.sum is None:
+        return Decimal(len(chosen)), [], tally.table
+    rows = [b.fields[tally.sum] for b in chosen if tally.sum in b.fields]
+    cells = [CellRef(r.sheet or table.sheet, c) for r in rows if (c := r.cell(FIELD_VALUE))]
+    total = sum((field_amount(b, tally.sum) for b in chosen), ZERO)
+    return total.quantize(CENT), cells, tally.table
+
+
 def value_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[Figure]:
-    found = source.amount(item.amount)
+    found = form_tally(source, item.forms) if item.forms is not None else None
+    found = found or source.amount(item.amount)
     if found is None:
         return  # not stated: no table has it
     amount, cells, table = found
@@ -151,6 +190,9 @@ def value_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterato
         unit=item.unit,
         table=table,
         aliases=tuple(item.aliases),
+        budget=source.value(_key(item.budget, item.key)),
+        budgeted=item.budget is not None,
+        budget_reason=source.text(_key(item.budget_reason, item.key)),
     )
 
 
@@ -159,7 +201,7 @@ def row_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[
         fields = {"code": row.code or "", "n": n, "name": row.name, "project": row.project or ""}
         fields |= names
         amount, cells, table = row_amount(row, rows.column, rows.table)
-        last, reason = _supplement(source, item, row.code)
+        last, reason, budget, budget_reason = _supplement(source, item, row.code)
         yield Figure(
             item.key.format(**fields),
             item.subject.format(**fields),
@@ -171,6 +213,9 @@ def row_figures(source: Source, item: FigureSpec, figures: Figures) -> Iterator[
             unit=item.unit,
             table=table,
             aliases=tuple(a.format(**fields) for a in item.aliases),
+            budget=budget,
+            budgeted=item.supplement is not None and item.supplement.budget is not None,
+            budget_reason=budget_reason,
         )
 
 
@@ -211,6 +256,8 @@ def _rows(source: Source, item: FigureSpec) -> Iterator[tuple[int, Row, dict[str
             continue
         if spec.nonzero and not row.amount(spec.nonzero):
             continue
+        if spec.codes and not (row.code or "").startswith(tuple(spec.codes)):
+            continue
         code = row.code or ""
         names = {
             "lei_name": codes[code[:3]].name if code[:3] in codes else "",
@@ -222,17 +269,26 @@ def _rows(source: Source, item: FigureSpec) -> Iterator[tuple[int, Row, dict[str
 
 def _supplement(
     source: Source, item: FigureSpec, code: str | None
-) -> tuple[Decimal | None, str | None]:
+) -> tuple[Decimal | None, str | None, Decimal | None, str | None]:
+    """Last year's amount, the reason, the budget and the budget's reason of a code, from
+    its supplement row."""
     supplement = item.supplement
     table = source.table(supplement.table) if supplement is not None else None
     if supplement is None or table is None or not code:
-        return None, None
+        return None, None, None, None
     row = table.code_rows().get(code)
     if row is None:
-        return None, None
-    value = row.values.get(supplement.last) if supplement.last else None
-    last = value.value if value is not None else None
-    return last, row.texts.get(supplement.reason) if supplement.reason else None
+        return None, None, None, None
+
+    def given(column: str | None) -> Decimal | None:
+        value = row.values.get(column) if column else None
+        return value.value if value is not None else None
+
+    def text(column: str | None) -> str | None:
+        return row.texts.get(column) if column else None
+
+    reason, budget_reason = text(supplement.reason), text(supplement.budget_reason)
+    return given(supplement.last), reason, given(supplement.budget), budget_reason
 
 
 def compute_figures(data: WorkbookData, spec: TableSetSpec | None = None) -> Figures:

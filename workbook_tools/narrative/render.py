@@ -14,6 +14,7 @@ entries are already filled in (Word can update it with F9), on a page of its own
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,8 +232,13 @@ def _font_table(document: DocumentObject) -> None:
 
 
 def render_docx(
-    paragraphs: list[Paragraph], path: Path, title: str, grid: PageGrid | None = None
+    paragraphs: list[Paragraph],
+    path: Path,
+    title: str,
+    grid: PageGrid | None = None,
+    after: Callable[[DocumentObject], None] | None = None,
 ) -> Path:
+    """``after``: appends to the document after the text (the 绩效目标表)."""
     grid = grid or PageGrid()
     document = Document()
     document.core_properties.title = title
@@ -253,6 +259,8 @@ def render_docx(
             _font(run, fonts.get(paragraph.kind, BODY_FONT), SIZES[paragraph.kind])
             if highlighted:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    if after is not None:
+        after(document)
     document.save(str(path))
     return path
 

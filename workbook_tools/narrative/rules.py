@@ -108,6 +108,36 @@ TEXT_RULES = [
         "the unit's name written differently from the tables",
     ),
     TextRule(
+        "n.budget",
+        "error",
+        "文中预算数（年初预算数、全年预算数）与补充资料或表中不一致",
+        "budget figure differs from the one entered",
+    ),
+    TextRule(
+        "n.variance",
+        "error",
+        "预决算差异率与决算数、预算数算出的不一致（四舍五入差异为警告）",
+        "budget variance rate differs (rounding: warning)",
+    ),
+    TextRule(
+        "n.execution",
+        "error",
+        "完成预算的比例与决算数 ÷ 预算数不一致（四舍五入差异为警告）",
+        "execution rate differs (rounding: warning)",
+    ),
+    TextRule(
+        "n.budget_compare",
+        "error",
+        "文中的预算数、决算数、完成比例、差异率和“大于/小于/等于（持平）”彼此不符",
+        "budget, actual, rates and 大于/小于/等于 disagree within the text",
+    ),
+    TextRule(
+        "n.report_year",
+        "error",
+        "标题或“截至…年12月31日”的年度与本说明的年度不符",
+        "a heading or an as-of date with another year than the report's",
+    ),
+    TextRule(
         "n.title_year",
         "error",
         "文中表名或说明标题的年度与本说明的年度不一致",

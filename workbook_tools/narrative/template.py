@@ -2,7 +2,9 @@
 
 ``{inc_gp}`` is the figure's amount with its unit; attributes: ``subject``, ``name``,
 ``share``, ``change`` (``:bare`` without the 比上年预算 prefix), ``reason`` (``主要原因是….``;
-``:text`` the reason alone, ``:uses`` the reason as 主要用于…), ``names``. In a group's item
+``:text`` the reason alone, ``:uses`` the reason as 主要用于…), ``names``; with a budget
+(决算 sets) ``budget``, ``execution`` (完成预算的 %), ``variance`` (预决算差异率) and
+``compare`` (决算数大于/小于预算数, 持平). In a group's item
 template ``f`` is the item and ``i`` its number (``{i:cn}`` in Chinese numerals). ``unit``,
 ``year``, ``prev_year`` and ``who`` are always there; ``items`` is a joined list. A figure
 that is not stated, or a reason not entered, becomes a 【请填写…】 placeholder.
@@ -11,6 +13,7 @@ that is not stated, or a reason not entered, becomes a 【请填写…】 placeh
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from workbook_tools.money import money
@@ -20,8 +23,22 @@ from workbook_tools.narrative.figures import Figure, Figures
 PLACEHOLDER = "【请填写】"
 PLACEHOLDER_REASON = "【请填写原因】"
 PLACEHOLDER_LAST = "【请填写】（请在「上年数及说明」表填写上年预算数）"
+PLACEHOLDER_BUDGET = "【请填写】（请在补充资料表填写预算数）"
 _FIELD = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
-ATTRIBUTES = ("amount", "subject", "name", "share", "change", "reason", "names")
+ATTRIBUTES = (
+    "amount",
+    "subject",
+    "name",
+    "share",
+    "change",
+    "reason",
+    "names",
+    "budget",
+    "execution",
+    "variance",
+    "compare",
+    "budget_reason",
+)
 NUMERALS = "零一二三四五六七八九"
 
 
@@ -45,11 +62,13 @@ def amount_text(figure: Figure) -> str:
     return f"{value:f} {figure.unit}"
 
 
-def change_clause(figure: Figure, prefix: str, bare: bool = False) -> str:
+def change_clause(
+    figure: Figure, prefix: str, bare: bool = False, missing: str = PLACEHOLDER_LAST
+) -> str:
     """``比上年预算增加 61.16 万元，增长 6.23%``, or a placeholder when last year is missing."""
     lead = "" if bare else prefix
     if figure.change is None:
-        return lead + PLACEHOLDER_LAST
+        return lead + missing
     direction = "增加" if figure.change >= 0 else "减少"
     change = abs(figure.change).quantize(CENT, rounding=ROUND_HALF_UP)  # two decimals
     clause = f"{lead}{direction} {money(change)} 万元"
@@ -58,6 +77,22 @@ def change_clause(figure: Figure, prefix: str, bare: bool = False) -> str:
         return clause + "（上年为零）"
     trend = "增长" if figure.change >= 0 else "下降"
     return f"{clause}，{trend} {abs(growth):.2f}%"
+
+
+def budget_text(figure: Figure) -> str:
+    """The budget a figure is compared with, with its unit (a placeholder when not given)."""
+    if figure.budget is None:
+        return PLACEHOLDER_BUDGET
+    return amount_text(replace(figure, amount=figure.budget))
+
+
+def compare_text(figure: Figure) -> str:
+    """``决算数大于预算数`` / ``决算数小于预算数`` / ``决算数与预算数持平`` (持平 only when equal)."""
+    if figure.budget is None:
+        return "决算数与预算数" + PLACEHOLDER
+    if figure.amount == figure.budget:
+        return "决算数与预算数持平"
+    return "决算数大于预算数" if figure.amount > figure.budget else "决算数小于预算数"
 
 
 def _reason(figure: Figure, form: str | None) -> str:
@@ -88,9 +123,18 @@ class Context:
         if attribute == "share":
             return pct(figure.share)
         if attribute == "change":
-            return change_clause(figure, self.prefix, bare=form == "bare")
+            missing = self.figures.narrative.missing_last
+            return change_clause(figure, self.prefix, bare=form == "bare", missing=missing)
+        if attribute == "budget":
+            return budget_text(figure)
+        if attribute in ("execution", "variance"):
+            return pct(getattr(figure, attribute))
+        if attribute == "compare":
+            return compare_text(figure)
         if attribute == "reason":
             return _reason(figure, form)
+        if attribute == "budget_reason":
+            return _reason(replace(figure, reason=figure.budget_reason), form)
         if attribute == "names":
             return "、".join(figure.names) if figure.names else "无"
         return str(getattr(figure, attribute))

@@ -36,14 +36,19 @@ _TOTAL_WORDS = ("合计", "共计", "总计")
 _NUMERAL = r"(?:[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _HEADING = re.compile(rf"^#*\s*(?:\*\*)?\s*({_NUMERAL})\s*[、.．]")
 _SUBHEADING = re.compile(r"^#*\s*(?:\*\*)?\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]")
-_TAGS = re.compile(r"<[^>]+>|\*\*|^#+\s*")
+_TAGS = re.compile(r"<[^>]+>|\*\*|^#+\s*|^[-*+]\s+")  # markup, headings, list bullets
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _TOKEN = re.compile(
     rf"(?P<dir>增加|减少)\s*(?P<delta>{_NUMBER})\s*万元"
     rf"|(?P<trend>增长|下降)\s*(?P<rate>-?\d+(?:\.\d+)?)\s*%"
-    rf"|占\s*(?P<share>\d+(?:\.\d+)?)\s*%"
-    rf"|(?P<value>{_NUMBER})\s*(?P<unit>万元|元|平方米|辆|台|套|个)(?!以上)"
+    rf"|(?:预决算)?差异率(?:为)?\s*(?P<variance>-?\d+(?:\.\d+)?)\s*%"
+    rf"|完成(?:年初|全年)?预算(?:数)?的?\s*(?P<execution>\d+(?:\.\d+)?)\s*%"
+    rf"|占(?:[^\d%，。；,;:：]{{1,20}}?的)?\s*(?P<share>\d+(?:\.\d+)?)\s*%"
+    rf"|(?P<value>{_NUMBER})\s*(?P<unit>万元|元|平方米|辆|台|套|个|人次|批次)"
+    r"(?!(?:[(（]含[)）])?以上)"
 )
+# the words before an amount that make it the budget a 决算 figure is compared with
+_BUDGET_LEAD = re.compile(r"预算(?:数|为|数为|是)?[:：]?$")
 _ENUMERATION = re.compile(r"^(?:\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _ITEM = re.compile(
     r"^(?:\d+[、.．](?!\d)|[（(](?:[一二三四五六七八九十]+|\d+)[)）]|[^，。：:,]{2,12}[：:])"
@@ -127,6 +132,20 @@ class Statement:
     value: Decimal
     sentence: Sentence
     reported: bool  # a finding was made of it already
+
+
+@dataclass
+class _ClauseState:
+    """What a clause has said so far: the change, the figures by kind, where it is."""
+
+    change: Decimal | None = None
+    said: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    end: int = 0
+
+
+def _paragraph(sentence: Sentence) -> tuple[str, str, str, int]:
+    where = sentence.location
+    return (where.section, where.heading, where.subheading, where.paragraph)
 
 
 @dataclass
@@ -297,6 +316,7 @@ class TextChecker:
         }
         self.result = TextCheck()
         self.project: Figure | None = None
+        self.carry: tuple[tuple[str, str, str, int], Figure] | None = None
 
     def check(self, text: str) -> TextCheck:
         found, lines = split_text(text)
@@ -332,6 +352,30 @@ class TextChecker:
         return False
 
     def _clause(self, sentence: Sentence, clause: str) -> None:
+        mentions = self._mentions(sentence, clause)
+        state = _ClauseState()
+        for token in _TOKEN.finditer(clause):
+            figure = self._figure(sentence, clause, token, mentions)
+            lead, state.end = clause[state.end : token.start()], token.end()
+            if figure is None:
+                self.result.unrecognised += 1
+                self.result.unmatched.append((sentence, token.group(0)))
+                continue
+            self.result.checked += 1
+            kind = _kind(token)
+            if kind == "amount" and figure.budgeted and _BUDGET_LEAD.search(lead):
+                kind = "budget"
+            before = len(self.result.findings)
+            self._token(sentence, figure, token, kind, state)
+            value = _value(token)
+            state.said[(figure.key, kind)] = value
+            if token.group("dir"):
+                state.change = value
+            reported = len(self.result.findings) > before
+            self.result.statements.append(Statement(figure, kind, value, sentence, reported))
+            self.carry = (_paragraph(sentence), figure)
+
+    def _mentions(self, sentence: Sentence, clause: str) -> list[tuple[int, list[Figure]]]:
         subjects = self.subjects.get(sentence.section)
         mentions = subjects.mentions(clause) if subjects else []
         section = self.sections.get(sentence.section)
@@ -339,43 +383,53 @@ class TextChecker:
         label = norm(intro.amount_label) if intro is not None else ""
         if self.project is not None and label and label in clause:
             mentions.append((clause.index(label), [self.project]))
-        tokens = list(_TOKEN.finditer(clause))
-        change: Decimal | None = None
-        for token in tokens:
-            candidates = [figures for at, figures in mentions if at < token.start()]
-            unit = token.group("unit") or "万元"
-            figure = (
-                self._pick(candidates[-1], "万元" if unit == "元" else unit) if candidates else None
-            )
-            if figure is None:
-                self.result.unrecognised += 1
-                self.result.unmatched.append((sentence, token.group(0)))
-                continue
-            self.result.checked += 1
-            before = len(self.result.findings)
-            self._token(sentence, figure, token, unit, change)
-            value = _value(token)
-            if token.group("dir"):
-                change = value
-            reported = len(self.result.findings) > before
-            self.result.statements.append(
-                Statement(figure, _kind(token), value, sentence, reported)
-            )
+        return mentions
+
+    def _figure(
+        self,
+        sentence: Sentence,
+        clause: str,
+        token: re.Match[str],
+        mentions: list[tuple[int, list[Figure]]],
+    ) -> Figure | None:
+        """The figure a token speaks of: the last subject named before it, or the subject the
+        paragraph spoke of last when the clause opens with one of the set's ``carry_words``."""
+        candidates = [figures for at, figures in mentions if at < token.start()]
+        unit = token.group("unit") or "万元"
+        unit = "万元" if unit == "元" else unit
+        if candidates:
+            return self._pick(candidates[-1], unit)
+        if self.carry is None or self.carry[0] != _paragraph(sentence):
+            return None
+        words = self.figures.narrative.carry_words
+        opens = _ENUMERATION.sub("", clause)
+        if any(opens.startswith(norm(word)) for word in words):
+            return self._pick([self.carry[1]], unit)
+        return None
 
     def _token(
         self,
         sentence: Sentence,
         figure: Figure,
         token: re.Match[str],
-        unit: str,
-        change: Decimal | None,
+        kind: str,
+        state: _ClauseState,
     ) -> None:
         """Check one stated figure against the tables."""
-        if token.group("unit"):
+        unit = token.group("unit") or "万元"
+        if kind == "budget":
+            self._budget(sentence, figure, _decimal(token.group("value")))
+        elif token.group("unit"):
             self._amount(sentence, figure, _decimal(token.group("value")), unit)
         elif token.group("share"):
             self._record(figure, "share", token.group("share"))
             self._share(sentence, figure, _decimal(token.group("share")))
+        elif token.group("variance") is not None:
+            self._record(figure, "variance", token.group("variance"))
+            self._versus(sentence, figure, _decimal(token.group("variance")), "variance", state)
+        elif token.group("execution") is not None:
+            self._record(figure, "execution", token.group("execution"))
+            self._versus(sentence, figure, _decimal(token.group("execution")), "execution", state)
         elif token.group("dir"):
             sign = "+" if token.group("dir") == "增加" else "-"
             self._record(figure, "change", sign + token.group("delta"))
@@ -384,7 +438,7 @@ class TextChecker:
             sign = "+" if token.group("trend") == "增长" else "-"
             self._record(figure, "growth", sign + token.group("rate").lstrip("-"))
             rate = _decimal(token.group("rate")) * (1 if sign == "+" else -1)
-            self._growth(sentence, figure, rate, change)
+            self._growth(sentence, figure, rate, state.change)
 
     def _record(self, figure: Figure, kind: str, text: str) -> None:
         self.result.recognised.append((figure.key, kind, text))
@@ -426,6 +480,55 @@ class TextChecker:
             severity,
             f"{figure.subject}占比应为 {expected}%（{money(figure.amount)} ÷ {money(figure.whole)}），"
             f"文中为 {value}%" + ("，属于四舍五入差异" if severity == "warning" else ""),
+            expected,
+            value,
+            value - expected,
+        )
+
+    def _budget(self, sentence: Sentence, figure: Figure, value: Decimal) -> None:
+        """A stated 年初预算数 / 全年预算数 against the one entered (not checked when none is)."""
+        if figure.budget is None or value == figure.budget:
+            return
+        self._report(
+            sentence,
+            figure,
+            "n.budget",
+            "error",
+            f"{figure.subject}的预算数应为 {money(figure.budget)} 万元，文中写的是 {money(value)} 万元",
+            figure.budget,
+            value,
+            value - figure.budget,
+        )
+
+    def _versus(
+        self, sentence: Sentence, figure: Figure, value: Decimal, kind: str, state: _ClauseState
+    ) -> None:
+        """预决算差异率 (决算 − 预算) ÷ 预算 or 完成预算的 决算 ÷ 预算: from the budget entered,
+        or, when none is, from the budget the clause states."""
+        budget = figure.budget
+        if budget is None:
+            budget = state.said.get((figure.key, "budget"))
+        if budget is None:
+            return
+        amount = figure.amount
+        if kind == "variance":
+            expected = arithmetic.growth(amount, budget, figure.from_zero)
+            low, high = arithmetic.growth_range(amount, budget)
+            words = f"预决算差异率应为 {expected}%（({money(amount)} − {money(budget)}) ÷ {money(budget)}）"
+        else:
+            expected = arithmetic.share(amount, budget)
+            low, high = arithmetic.share_range(amount, budget)
+            words = f"完成预算的比例应为 {expected}%（{money(amount)} ÷ {money(budget)}）"
+        if expected is None or value == expected:
+            return
+        severity: Severity = "warning" if low <= value <= high else "error"
+        self._report(
+            sentence,
+            figure,
+            f"n.{kind}",
+            severity,
+            f"{figure.subject}{words}，文中为 {value}%"
+            + ("，属于四舍五入差异" if severity == "warning" else ""),
             expected,
             value,
             value - expected,
@@ -659,7 +762,10 @@ def report(
 def _kind(token: re.Match[str]) -> str:
     if token.group("unit"):
         return "amount" if token.group("unit") in ("万元", "元") else token.group("unit")
-    return "share" if token.group("share") else "change" if token.group("dir") else "growth"
+    for kind in ("share", "variance", "execution"):
+        if token.group(kind) is not None:
+            return kind
+    return "change" if token.group("dir") else "growth"
 
 
 def _value(token: re.Match[str]) -> Decimal:
@@ -667,8 +773,9 @@ def _value(token: re.Match[str]) -> Decimal:
     if token.group("unit"):
         value = _decimal(token.group("value"))
         return value / 10000 if token.group("unit") == "元" else value
-    if token.group("share"):
-        return _decimal(token.group("share"))
+    for kind in ("share", "variance", "execution"):
+        if token.group(kind) is not None:
+            return _decimal(token.group(kind))
     if token.group("dir"):
         return _decimal(token.group("delta")) * (1 if token.group("dir") == "增加" else -1)
     rate = abs(_decimal(token.group("rate")))

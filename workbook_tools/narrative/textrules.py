@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from workbook_tools.money import money
+from workbook_tools.narrative import arithmetic
 from workbook_tools.narrative.arithmetic import CENT
 from workbook_tools.narrative.textcheck import Line, Location, Sentence, Statement, quote, report
 
@@ -31,15 +32,24 @@ PLACEHOLDERS = re.compile(
 )
 TEMPLATE_WORDS = re.compile(
     r"(?:增加|减少|增长|下降|上升|增|减)\s*[（(]\s*(?:增加|减少|增长|下降|上升|增|减)\s*[)）]"
+    r"|(?:大于|小于|等于|高于|低于)\s*[（(]\s*(?:大于|小于|等于|高于|低于)[^)）]{0,4}[)）]"
 )
 UNITS = "万元|元|平方米|辆|台|套|个|人|次|天|年|月|日|项|家|名|亩|户|件|座|公里|岁|批|场|期"
 SHARE_WITHOUT_PERCENT = re.compile(rf"占(?:比)?(\d+(?:\.\d+)?)(?![\d.%])(?!{UNITS}|个百分点)")
 TOO_PRECISE = re.compile(r"(?<![\d.])(\d[\d,]*\.\d{3,})(?=万元|%)")
 TITLE_YEAR = re.compile(
-    r"(20\d{2})年((?:[^\s，。；、：（）]{2,30}?)(?:情况表|总表|明细表|公开表|情况说明))"
+    r"(20\d{2})年((?:[^\s，。；、：（）]{2,30}?)(?:情况表|总表|明细表|公开表|决算表|情况说明|公开说明))"
 )
 REASON_WORDS = ("原因", "由于", "因为", "主要是")
-KIND_WORDS = {"amount": "金额", "share": "占比", "change": "增减额", "growth": "增减幅度"}
+KIND_WORDS = {
+    "amount": "金额",
+    "share": "占比",
+    "change": "增减额",
+    "growth": "增减幅度",
+    "budget": "预算数",
+    "variance": "预决算差异率",
+    "execution": "完成预算的比例",
+}
 TEN = Decimal(10)
 UNIT_LIKENESS = 0.8
 
@@ -296,6 +306,150 @@ def title_year(checker: TextChecker, sentences: list[Sentence], lines: list[Line
             )
 
 
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+BUDGET_STATED = re.compile(rf"(?:年初|全年)?预算(?:数)?(?:为|是)?[:：]?({_NUM})万元")
+ACTUAL_STATED = re.compile(rf"决算(?:数)?(?:为|是)?[:：]?({_NUM})万元")
+EXECUTION_STATED = re.compile(r"完成(?:年初|全年)?预算(?:数)?的?(-?\d+(?:\.\d+)?)%")
+VARIANCE_STATED = re.compile(r"差异率(?:为)?(-?\d+(?:\.\d+)?)%")
+COMPARISON = re.compile(
+    r"决算数?(?:与(?:年初|全年)?预算数?)?(大于|高于|小于|低于|等于|持平)"
+    r"|(预决算|与(?:年初|全年)?预算数?)(?:基本)?持平"
+)
+SAYS = {"大于": 1, "高于": 1, "小于": -1, "低于": -1, "等于": 0, "持平": 0}
+WORDS_FOR = {1: "大于", -1: "小于", 0: "等于（持平）"}
+
+
+def _units(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
+    """Runs of sentences that state one budget and its 决算: a run starts at a sentence that
+    states a budget (预算为 A 万元) and goes on within its paragraph."""
+    run: list[Sentence] = []
+    for sentence in sentences:
+        starts = BUDGET_STATED.search(sentence.compact) is not None
+        same = bool(run) and _paragraph_key(run[-1].location) == _paragraph_key(sentence.location)
+        if starts or (run and not same):
+            if run:
+                yield run
+            run = [sentence] if starts else []
+        elif run:
+            run.append(sentence)
+    if run:
+        yield run
+
+
+def budget_comparison(checker: TextChecker, sentences: list[Sentence], lines: list[Line]) -> None:
+    """年初预算为 A 万元，支出决算为 B 万元，完成年初预算的 C%，决算数大于（小于、等于）预算数：
+    C = B ÷ A, a 差异率 R = (B − A) ÷ A, 大于/小于/等于 as B against A (持平 only when equal),
+    checked within the text (a C or R a figure's own budget checked already is not told twice)."""
+    checked = {
+        id(s.sentence)
+        for s in checker.result.statements
+        if s.kind in ("variance", "execution") and s.figure.budget is not None
+    }
+    for run in _units(sentences):
+        text = "".join(s.compact for s in run)
+        budget = BUDGET_STATED.search(text)
+        actual = ACTUAL_STATED.search(text, budget.end()) if budget else None
+        if budget is None or actual is None:
+            continue
+        a, b = (Decimal(m.group(1).replace(",", "")) for m in (budget, actual))
+        told = any(id(s) in checked for s in run)
+        if not told:
+            _stated_rates(checker, run[0], text, a, b)
+        _comparison_words(checker, run, text, a, b)
+
+
+def _stated_rates(
+    checker: TextChecker, sentence: Sentence, text: str, a: Decimal, b: Decimal
+) -> None:
+    for pattern, kind in ((EXECUTION_STATED, "execution"), (VARIANCE_STATED, "variance")):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        value = Decimal(match.group(1))
+        if kind == "execution":
+            expected, (low, high) = arithmetic.share(b, a), arithmetic.share_range(b, a)
+            what = f"完成预算的比例应为 {expected}%（{money(b)} ÷ {money(a)}）"
+        else:
+            expected = arithmetic.growth(b, a) or Decimal(0)
+            low, high = arithmetic.growth_range(b, a)
+            what = f"预决算差异率应为 {expected}%（({money(b)} − {money(a)}) ÷ {money(a)}）"
+        if value == expected:
+            continue
+        severity = "warning" if low <= value <= high else "error"
+        report(
+            checker.result,
+            sentence.location,
+            "n.budget_compare",
+            severity,  # type: ignore[arg-type]
+            f"文中预算数 {money(a)} 万元、决算数 {money(b)} 万元，{what}，文中为 {value}%"
+            + ("，属于四舍五入差异" if severity == "warning" else "")
+            + f"。原句：“{quote(sentence.text)}”",
+            expected=expected,
+            actual=value,
+            difference=value - expected,
+        )
+
+
+def _comparison_words(
+    checker: TextChecker, run: list[Sentence], text: str, a: Decimal, b: Decimal
+) -> None:
+    match = COMPARISON.search(text)
+    if match is None:
+        return
+    said = SAYS.get(match.group(1) or "持平", 0)
+    truth = (b > a) - (b < a)
+    if said == truth:
+        return
+    where = next((s for s in run if match.group(0) in s.compact), run[0])
+    report(
+        checker.result,
+        where.location,
+        "n.budget_compare",
+        "error",
+        f"文中预算数 {money(a)} 万元、决算数 {money(b)} 万元，决算数应{WORDS_FOR[truth]}预算数，"
+        f"文中写的是“{match.group(0)}”。原句：“{quote(where.text)}”",
+        expected=WORDS_FOR[truth],
+        actual=match.group(0),
+    )
+
+
+_HEADING_YEAR = re.compile(r"(20\d{2})\s*年")
+AS_OF = re.compile(r"截至\s*(20\d{2})\s*年\s*(?:12\s*月\s*31\s*日|年?底|年?末)")
+
+
+def report_year(checker: TextChecker, sentences: list[Sentence], lines: list[Line]) -> None:
+    """A heading naming another year than the report's, and a 截至…年 12 月 31 日 / 年底
+    date naming another year than the set's ``as_of`` says (决算: the report's year)."""
+    year = checker.figures.year
+    as_of = checker.figures.narrative.as_of
+    for line in lines:
+        text = re.sub(r"\s", "", _plain(line.text))
+        if line.heading:
+            for match in _HEADING_YEAR.finditer(text):
+                if int(match.group(1)) != year:
+                    _year_finding(checker, line, match.group(0), f"{year}年", "标题")
+        if as_of is None:
+            continue
+        for match in AS_OF.finditer(text):
+            wanted = year + as_of
+            if int(match.group(1)) != wanted:
+                expected = match.group(0).replace(match.group(1), str(wanted), 1)
+                _year_finding(checker, line, match.group(0), expected, "截止日期")
+
+
+def _year_finding(checker: TextChecker, line: Line, actual: str, expected: str, what: str) -> None:
+    report(
+        checker.result,
+        line.location,
+        "n.report_year",
+        "error",
+        f"{what}中的“{actual}”与本说明的年度 {checker.figures.year} 年不符，应为“{expected}”。"
+        f"原文：“{quote(line.text)}”",
+        expected=expected,
+        actual=actual,
+    )
+
+
 Rule = Callable[["TextChecker", list[Sentence], list[Line]], None]
 RULES: list[Rule] = [
     placeholders,
@@ -307,4 +461,6 @@ RULES: list[Rule] = [
     wording,
     unit_name,
     title_year,
+    budget_comparison,
+    report_year,
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from workbook_tools.gcpause import without_cyclic_gc
 from workbook_tools.io.grid import cell_position
 from workbook_tools.io.model import WorkbookData
 from workbook_tools.rules.context import Context
@@ -25,6 +26,7 @@ from workbook_tools.spec import TableSetSpec, load_spec
 
 if TYPE_CHECKING:
     from workbook_tools.diagnosis import Suspect
+    from workbook_tools.explain import Explanation, FindingKey
 
 __all__ = ["CheckResult", "Finding", "NotChecked", "check_workbook", "evaluate_workbook"]
 
@@ -39,16 +41,24 @@ class CheckResult:
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
     values: Values = field(default_factory=Values, repr=False)
     diagnosis: list[Suspect] = field(default_factory=list)  # the likeliest wrong cells, best first
+    # what the unit typed next to findings in the workbook's 校验结果 sheet (workbook_tools.explain)
+    explanations: dict[FindingKey, Explanation] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:
         return summarise(self.findings)
 
     def exit_code(self, strict: bool = False) -> int:
-        failing = ("error", "warning") if strict else ("error",)
-        return 1 if any(f.severity in failing for f in self.findings) else 0
+        """1 with an error (explained or not); ``strict``: also with an unexplained warning."""
+        from workbook_tools.explain import is_explained
+
+        if any(f.severity == "error" for f in self.findings):
+            return 1
+        warnings = [f for f in self.findings if f.severity == "warning"]
+        return int(strict and any(not is_explained(f, self.explanations) for f in warnings))
 
 
+@without_cyclic_gc
 def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> CheckResult:
     """The whole check: every rule (``evaluate_workbook``), then the diagnosis of the cells
     that explain the failures (``workbook_tools.diagnosis``)."""
@@ -59,6 +69,7 @@ def check_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> Chec
     return result
 
 
+@without_cyclic_gc
 def evaluate_workbook(data: WorkbookData, spec: TableSetSpec | None = None) -> CheckResult:
     """Evaluate every structural rule and every relation of the set on ``data``."""
     spec = spec or load_spec(data.set_id)

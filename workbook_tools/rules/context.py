@@ -96,14 +96,14 @@ class Context:
 
     # -- words ---------------------------------------------------------------------------
     def column_name(self, table_id: str, column: str) -> str:
-        return self.table_spec(table_id).column(column).label
+        return self.table_spec(table_id).column(column).title
 
     def row_name(self, row: Row) -> str:
         if row.kind == "total":
             return f"「{row.name or '合计'}」行"
         if row.kind in CODE_KINDS and row.code:
             return f"「{show_code(row.code)} {row.name}」行".replace(" 」", "」")
-        if row.kind == "line":
+        if row.kind in ("line", "field", "indicator"):
             return f"「{row.name}」行"
         if row.kind == "project":
             return f"项目「{row.project}」行"

@@ -51,8 +51,8 @@ def row_sum(ctx: Context, rel: RelationSpec) -> Instances:
     assert rel.table is not None and rel.total is not None
     plus, minus = signed(rel.parts)
     for row in ctx.table(rel.table).rows:
-        if not row.values:
-            continue  # nothing in the row: 0 = 0
+        if not row.values and row.cell(rel.total) is None:
+            continue  # nothing in the row and no total cell to define there: 0 = 0
         left = [ctx.term(rel.table, row, c) for c in (rel.total, *minus)]
         right = [ctx.term(rel.table, row, p) for p in plus]
         yield Instance(left, right, lambda row=row: _row_sum_words(ctx, rel, row))
@@ -155,32 +155,63 @@ def _project_codes(rows: list[Row]) -> list[tuple[Row, str]]:
     return found
 
 
+def _unit_blocks(rows: list[Row]) -> list[int]:
+    """For each row, the index of the 单位 row whose block holds it (-1: before any unit)."""
+    current, blocks = -1, []
+    for i, row in enumerate(rows):
+        if row.kind == "unit":
+            current = i
+        blocks.append(current)
+    return blocks
+
+
+def _rollup_groups(rows: list[Row]) -> list[tuple[Row, list[int], str]]:
+    """Code, unit and total rows with the positions (in project order) of the projects they
+    hold, in one pass: each project is added to its own unit block's code prefixes. With
+    several units, a code row inside a unit block holds that unit's projects only."""
+    blocks = _unit_blocks(rows)
+    several = sum(1 for row in rows if row.kind == "unit") > 1
+    lengths = sorted({len(r.code) for r in rows if r.kind in CODE_KINDS and r.code})
+    by_prefix: dict[tuple[int, str], list[int]] = {}
+    by_unit: dict[int, list[int]] = {}
+    current, n = "", 0
+    for i, row in enumerate(rows):
+        if row.kind in CODE_KINDS and row.code:
+            current = row.code
+        elif row.kind == "project":
+            code, block = row.code or current, blocks[i] if several else -1
+            for length in lengths:
+                if len(code) >= length:
+                    by_prefix.setdefault((block, code[:length]), []).append(n)
+            by_unit.setdefault(blocks[i], []).append(n)
+            n += 1
+    groups: list[tuple[Row, list[int], str]] = []
+    for i, row in enumerate(rows):
+        if row.kind in CODE_KINDS and row.code:
+            under = by_prefix.get((blocks[i] if several else -1, row.code), [])
+            groups.append((row, under, f"科目 {show_code(row.code)} 下 {len(under)} 个项目之和"))
+        elif row.kind == "unit":
+            under = by_unit.get(i, []) if several else list(range(n))
+            groups.append((row, under, f"本单位 {len(under)} 个项目之和"))
+    return groups
+
+
 def project_rollup(ctx: Context, rel: RelationSpec) -> Instances:
     """Code rows, unit rows and the total row = Σ of the projects they hold."""
     assert rel.table is not None
     rows = ctx.table(rel.table).rows
-    projects = _project_codes(rows)
-    groups: list[tuple[Row, list[Row], str]] = []
-    for row in rows:
-        if row.kind in CODE_KINDS and row.code:
-            code = row.code
-            under = [p for p, c in projects if c.startswith(code)]
-            groups.append((row, under, f"科目 {show_code(code)} 下 {len(under)} 个项目之和"))
-    units = [i for i, row in enumerate(rows) if row.kind == "unit"]
-    for n, index in enumerate(units):
-        end = units[n + 1] if n + 1 < len(units) else len(rows)
-        block = {id(r) for r in rows[index:end]}
-        under = [p for p, _ in projects if id(p) in block or len(units) == 1]
-        groups.append((rows[index], under, f"本单位 {len(under)} 个项目之和"))
+    projects = [p for p, _ in _project_codes(rows)]
+    groups = _rollup_groups(rows)
     total = ctx.total_row(rel.table)
+    everything = list(range(len(projects)))
     if total is not None:
-        groups.append((total, [p for p, _ in projects], f"全部 {len(projects)} 个项目之和"))
+        groups.append((total, everything, f"全部 {len(projects)} 个项目之和"))
     for column in _amount_columns(ctx, rel):
+        terms = [ctx.term(rel.table, p, column) for p in projects]
         for parent, under, words in groups:
-            left = [ctx.term(rel.table, parent, column)]
-            right = [ctx.term(rel.table, p, column) for p in under]
+            right = terms if under is everything else [terms[i] for i in under]
             yield Instance(
-                left,
+                [ctx.term(rel.table, parent, column)],
                 right,
                 lambda p=parent, c=column, w=words: (ctx.where(rel.table, p, c), w),
             )
@@ -196,6 +227,11 @@ def _side_rows(ctx: Context, side: Side) -> dict[str, list[Row]]:
                 found.setdefault(row.code, [row])
         return found
     found = {code: [row] for code, row in ctx.code_rows(side.table).items()}
+    if sum(1 for row in table.rows if row.kind == "unit") > 1:  # 汇总: a code in each unit
+        found = {}
+        for row in table.rows:
+            if row.kind in CODE_KINDS and row.code:
+                found.setdefault(row.code, []).append(row)
     for row, code in _project_codes(table.rows):
         for length in (3, 5, 7):
             prefix = code[:length]

@@ -105,11 +105,15 @@ def unrecognised_row(ctx: Context) -> Findings:
 def duplicate_code(ctx: Context) -> Findings:
     rule = RULES_BY_ID["s.duplicate_code"]
     for table in ctx.data.tables.values():
-        seen: dict[tuple[str | None, str], Row] = {}
+        seen: dict[tuple[str | None, int, str], Row] = {}
+        several = sum(1 for row in table.rows if row.kind == "unit") > 1
+        block = 0  # 汇总 with several units: each unit block lists its own codes
         for row in table.rows:
+            if several and row.kind == "unit":
+                block += 1
             if row.kind not in CODE_KINDS or not row.code:
                 continue
-            key = (row.panel, row.code)
+            key = (row.panel, block, row.code)
             first = seen.setdefault(key, row)
             if first is row:
                 continue

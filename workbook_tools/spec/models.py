@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from workbook_tools.spec.forms import FIELD_VALUE, FormSpec
 from workbook_tools.spec.narrative import STRICT, NarrativeSpec
 
 ColumnRole = Literal["lei", "kuan", "xiang", "code", "name", "project", "label", "amount", "text"]
@@ -45,10 +46,16 @@ class ColumnSpec:
     derived: bool = False
     input: bool = False  # always entered by staff, even on derived lines
     width: float = 12
+    caption: str | None = None  # how messages name it when leaves repeat (因公出国（境）费决算数)
 
     @property
     def label(self) -> str:
         return self.header[-1]
+
+    @property
+    def title(self) -> str:
+        """How messages name the column: its ``caption``, else its leaf label."""
+        return self.caption or self.header[-1]
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class LineSpec:
     aliases: list[str] = field(default_factory=list)
     derived: bool = False
     level: int = 1  # 0 total, 1 heading, 2 item, 3 其中
+    panel: Literal["left", "right"] | None = None  # the side or lane it is on (two sides)
+    code: str | None = None  # a line that is a classification code row (lanes of codes)
 
 
 def _totals() -> list[str]:
@@ -94,6 +103,7 @@ class TableSpec:
     sheet: str | None = None  # template sheet; default 表<number>
     money_unit: str = "万元"  # the unit the set publishes it in
     one_page: bool = False  # print it on one page, as the seeds do
+    form: FormSpec | None = None  # layout form: the fields above the grid (spec.forms)
 
     @property
     def label(self) -> str:
@@ -106,7 +116,10 @@ class TableSpec:
 
     @cached_property
     def _by_key(self) -> dict[str, ColumnSpec]:
-        return {column.key: column for column in self.columns}
+        found = {column.key: column for column in self.columns}
+        if self.form is not None:  # a field's value: "perf_dept!line=upper:value"
+            found.setdefault(FIELD_VALUE, ColumnSpec(FIELD_VALUE, ["金额"]))
+        return found
 
     def column(self, key: str) -> ColumnSpec:
         return self._by_key[key]
@@ -129,7 +142,14 @@ class TableSpec:
         keys = {line.key for line in self.lines}
         if self.right_total is not None:
             keys.add(self.right_total.key)
+        if self.form is not None:
+            keys.update(f.key for f in self.form.fields)
         return keys
+
+    def panel_lines(self, panel: str | None) -> list[LineSpec]:
+        """The fixed lines of one side or lane (a line without ``panel`` is on the left)."""
+        side = panel or "left"
+        return [line for line in self.lines if (line.panel or "left") == side]
 
     def line(self, key: str) -> LineSpec | None:
         for line in [*self.lines, *([self.right_total] if self.right_total else [])]:
@@ -293,7 +313,8 @@ class TableSetSpec:
 
     def describe(self) -> str:
         """``2022 年口径的部门预算公开表（9 张表）``: how messages name the set to a user."""
-        return f"{self.year} 年口径的{self.words.disclosure}（{len(self.published_tables)} 张表）"
+        tables = [t for t in self.published_tables if t.form is None]  # forms come with the text
+        return f"{self.year} 年口径的{self.words.disclosure}（{len(tables)} 张表）"
 
     def relations_for(self, tables: Collection[str]) -> list[RelationSpec]:
         """The relations whose tables are all among ``tables`` (optional tables may be absent)."""

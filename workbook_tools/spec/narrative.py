@@ -18,8 +18,11 @@ A *section* has its heading numeral as the set prints it, a heading template and
 paragraphs of the draft. Templates name figures in braces: ``{income_total}`` is its amount
 with unit, ``{inc_gp.share}``, ``{inc_gp.change}`` (比上年预算增加 … 万元，增长 …%),
 ``{inc_gp.change:bare}``, ``{inc_gp.reason}`` (主要原因是….), ``{inc_gp.reason:text}``,
-``{inc_gp.subject}``, ``{inc_gp.name}``, and in a group's item template ``{f.…}`` for the
-item and ``{i}`` / ``{i:cn}`` for its number; ``{unit}``, ``{year}``, ``{prev_year}`` and
+``{inc_gp.subject}``, ``{inc_gp.name}``, for a figure with a ``budget`` (决算 sets)
+``{f.budget}`` (年初预算数), ``{f.execution}`` (决算 ÷ 预算), ``{f.variance}`` (预决算差异率)
+``{f.compare}`` (决算数大于/小于预算数, 与预算数持平) and ``{f.budget_reason}`` (its reason),
+and in a group's item template
+``{f.…}`` for the item and ``{i}`` / ``{i:cn}`` for its number; ``{unit}``, ``{year}``, ``{prev_year}`` and
 ``{who}`` (单位 + 年度) are always there.
 
 Plain frozen dataclasses: validated once, when a spec is compiled
@@ -45,6 +48,20 @@ class RowsSpec:
     kinds: list[Literal["lei", "kuan", "xiang", "project", "unit"]]
     column: str = "total"
     nonzero: str | None = None  # only rows with an amount in this column
+    codes: list[str] = field(default_factory=list)  # only rows whose code starts so (301, 303)
+
+
+@dataclass(frozen=True)
+class FormTallySpec:
+    """A figure counted or summed over the blocks of a form table (绩效目标表): the blocks
+    whose field ``nonzero`` is not 0 and whose field ``zero`` is 0; their number, or the Σ
+    of their field ``sum``."""
+
+    __pydantic_config__ = STRICT
+    table: str
+    sum: str | None = None
+    nonzero: str | None = None
+    zero: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class SupplementSpec:
     table: str
     last: str | None = None
     reason: str | None = None
+    budget: str | None = None  # the column of the 年初预算数 (final accounts)
+    budget_reason: str | None = None  # the column of the reason of the 预决算 difference
 
 
 @dataclass(frozen=True)
@@ -68,7 +87,10 @@ class FigureSpec:
     whole: str | None = None  # key of the figure a share is of
     last: str | None = None  # reference of last year's amount
     reason: str | None = None  # reference of the reason text
+    budget: str | None = None  # reference of the budget it is compared with (预决算)
+    budget_reason: str | None = None  # reference of the reason of the 预决算 difference
     supplement: SupplementSpec | None = None
+    forms: FormTallySpec | None = None  # value: from the forms when the workbook has them
     sections: list[str] = field(default_factory=list)  # ids of the sections naming it
     aliases: list[str] = field(default_factory=list)
     unit: str = "万元"
@@ -82,6 +104,8 @@ class FigureDefaults:
     whole: str | None = None
     last: str | None = None
     reason: str | None = None
+    budget: str | None = None
+    budget_reason: str | None = None
     sections: list[str] = field(default_factory=list)
     unit: str | None = None
 
@@ -173,5 +197,13 @@ class NarrativeSpec:
     # when the text must give a reason for a change (checker, rule n.reason): never; any
     # change; a change of 10% or more (ten_percent); a rise from zero (from_zero)
     change_reason: Literal["never", "any", "ten_percent", "from_zero"] = "never"
+    # the draft's placeholder where last year's amount is not entered
+    missing_last: str = "【请填写】（请在「上年数及说明」表填写上年预算数）"
+    # words that open a clause continuing the subject of the paragraph's last figure
+    # (决算 texts: "…支出 2,124.45 万元。与上年相比，增加 122.57 万元"); none by default
+    carry_words: list[str] = field(default_factory=list)
+    # the year 截至…12月31日 / 年底 dates name, counted from the report's year (a 决算: 0,
+    # 截至 2023 年 12 月 31 日 in the 2023 决算; a budget: −1); None: dates not checked
+    as_of: int | None = None
     figures: list[FigureGroup] = field(default_factory=list)
     sections: list[SectionSpec] = field(default_factory=list)

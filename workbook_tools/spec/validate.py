@@ -201,16 +201,32 @@ def _figure_problems(figure: Any, tables: dict[str, TableSpec], sections: set[st
         found.append(f"{where}：{figure.kind} 类的数需要 rows")
     refs = list(figure.amount)
     if figure.kind == "value":
-        refs += [t for t in (figure.last, figure.reason) if t]
+        refs += [t for t in (figure.last, figure.reason, figure.budget, figure.budget_reason) if t]
     found += [p for ref in refs for p in _ref_problems(ref, tables, where)]
     sources = [(r.table, [r.column, r.nonzero or ""]) for r in figure.rows]
     if figure.supplement is not None:
         supplement = figure.supplement
-        sources.append((supplement.table, [supplement.last or "", supplement.reason or ""]))
+        columns = [supplement.last, supplement.reason, supplement.budget, supplement.budget_reason]
+        columns = [c or "" for c in columns]
+        sources.append((supplement.table, columns))
     for table_id, columns in sources:
         found += _missing(where, tables, table_id, None, columns)
     found += [f"{where}：没有编号为 {s} 的节" for s in figure.sections if s not in sections]
+    found += _tally_problems(figure, tables, where)
     return found
+
+
+def _tally_problems(figure: Any, tables: dict[str, TableSpec], where: str) -> list[str]:
+    """``forms``: a form table of the set (a set without it uses ``amount``) and its fields."""
+    tally = getattr(figure, "forms", None)
+    table = tables.get(tally.table) if tally is not None else None
+    if tally is None or table is None:
+        return []
+    if table.form is None:
+        return [f"{where}：forms.table {tally.table} 不是布局为 form 的表"]
+    amounts = {f.key for f in table.form.amount_fields}
+    keys = [tally.sum, tally.nonzero, tally.zero]
+    return [f"{where}：表 {table.id} 没有金额字段 {k}" for k in keys if k and k not in amounts]
 
 
 def _section_problems(section: Any, tables: dict[str, TableSpec]) -> list[str]:

@@ -55,6 +55,7 @@ class LayoutStyle:
     title_with_year: bool | None = None  # None: as the set's ``conventions.title_year``
     shade_derived: bool = True
     zero_blank: bool = False  # publishing: a zero amount shows as an empty cell
+    block_sheets: bool = False  # each block of a form on a sheet of its own (system exports)
 
 
 TEMPLATE_STYLE = LayoutStyle()
@@ -148,16 +149,35 @@ def write_workbook(
     formats = _Formats(book)
     sheets: dict[str, tuple[Worksheet, int]] = {}
     for table in tables if tables is not None else spec.tables:
-        name = style.sheet_names.get(table.id, table.sheet_name)
-        sheet, start = sheets.get(name, (None, style.origin[0]))
-        if sheet is None:
-            sheet = book.add_worksheet(name)
-        data = (content or {}).get(table.id)
-        writer = TableWriter(sheet, formats, spec, table, style, unit, year, start)
-        end = writer.write(data, first_on_sheet=name not in sheets)
-        sheets[name] = (sheet, end + 2)
+        for name, data in _sheet_parts(table, (content or {}).get(table.id), style):
+            sheet, start = sheets.get(name, (None, style.origin[0]))
+            if sheet is None:
+                sheet = book.add_worksheet(name)
+            writer = TableWriter(sheet, formats, spec, table, style, unit, year, start)
+            end = writer.write(data, first_on_sheet=name not in sheets)
+            sheets[name] = (sheet, end + 2)
     book.close()
     return path
+
+
+def _sheet_parts(
+    table: TableSpec, content: TableContent | None, style: LayoutStyle
+) -> list[tuple[str, TableContent | None]]:
+    """The sheet (or, ``block_sheets``, the sheets) a table is written on, with its content."""
+    name = style.sheet_names.get(table.id, table.sheet_name)
+    if not (style.block_sheets and layout_of(table).repeats and content and content.rows):
+        return [(name, content)]
+    blocks = sorted({row.block for row in content.rows})
+    return [
+        (
+            f"{name}{n}",
+            TableContent(
+                [r for r in content.rows if r.block == block],
+                content.remarks if n == len(blocks) else [],
+            ),
+        )
+        for n, block in enumerate(blocks, start=1)
+    ]
 
 
 class TableWriter:
@@ -209,6 +229,8 @@ class TableWriter:
     def cell(self, col: int, value: Any, fmt: Any) -> None:
         if isinstance(value, str) and value:
             fmt = self._fit_text(self.row, [col], value, fmt)
+            self.sheet.write_string(self.row, self.c0 + col, value, fmt)  # "=1 套" is no formula
+            return
         self.sheet.write(self.row, self.c0 + col, value, fmt)
 
     def next_row(self) -> None:
@@ -233,8 +255,11 @@ class TableWriter:
         else:
             self.sheet.write_string(self.row, self.c0 + col, part, fmt)
 
-    def amount(self, col: int, row: Row, key: str, bold: bool) -> None:
-        """The amount of ``row`` in column ``key``, shaded and locked when derived."""
+    def amount(
+        self, col: int, row: Row, key: str, bold: bool, num_format: str | None = None
+    ) -> None:
+        """The amount of ``row`` in column ``key``, shaded and locked when derived
+        (``num_format``: other than money's ``#,##0.00``, e.g. a form's 分值权重)."""
         found = row.values.get(key)
         value = found.value if found is not None else None
         shaded = self.layout.derived(self.table, row, key, self.parents)
@@ -247,13 +272,53 @@ class TableWriter:
                 self.row, self.c0 + col, f"{value:,.2f}" if exact else f"{value:,f}", fmt
             )
             return
+        number = num_format or self.amount_format
         fmt = self.f.get(
-            border=1, num_format=self.amount_format, bold=bold, locked=shaded, **self._shade(shaded)
+            border=1, num_format=number, bold=bold, locked=shaded, **self._shade(shaded)
         )
         if value is None:
             self.sheet.write_blank(self.row, self.c0 + col, None, fmt)
         else:
             self.sheet.write_number(self.row, self.c0 + col, float(value), fmt)
+
+    def merge(self, first: int, last: int, value: Any, fmt: Any, rows: int = 1) -> None:
+        """``value`` over columns ``first``…``last`` and ``rows`` rows of the current row (a
+        one-row text wraps when wider than its cells, and its row grows to fit)."""
+        if isinstance(value, str) and value and rows == 1:
+            fmt = self._fit_text(self.row, list(range(first, last + 1)), value, fmt)
+        if first == last and rows == 1:
+            self.cell(first, value, fmt)
+            return
+        bottom = self.row + rows - 1
+        text = isinstance(value, str) and value
+        self.sheet.merge_range(
+            self.row, self.c0 + first, bottom, self.c0 + last, "" if text else value, fmt
+        )
+        if text:  # the first cell as a string: "=1 套" is no formula
+            self.sheet.write_string(self.row, self.c0 + first, value, fmt)
+
+    def header(self) -> None:
+        """The header block of the columns at the current row (a form's indicator grid)."""
+        self._header_block()
+
+    def page_basics(self, landscape: bool) -> None:
+        """Column widths, A4, orientation, margins, page header and footer, centred."""
+        for i, width in enumerate(self.widths):
+            self.sheet.set_column(self.c0 + i, self.c0 + i, width)
+        self.sheet.set_paper(9)
+        if landscape:
+            self.sheet.set_landscape()
+        else:
+            self.sheet.set_portrait()
+        self.sheet.set_margins(
+            left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP
+        )
+        if self.table.publish and not self.title.startswith(f"{self.year}年"):
+            self.sheet.set_header(
+                f"&R{HEADER_FOOTER_FONT}{self.year}年{self.spec.words.disclosure}"
+            )
+        self.sheet.set_footer(f"&C{HEADER_FOOTER_FONT}第 &P 页，共 &N 页")
+        self.sheet.center_horizontally()
 
     def _shade(self, shaded: bool) -> dict[str, Any]:
         return {"bg_color": SHADE} if shaded and self.style.shade_derived else {}
@@ -287,6 +352,9 @@ class TableWriter:
         """Write the table; returns the row after it."""
         width = len(self.columns)
         self.parents = parent_codes(content.rows) if content is not None else set()
+        end = self.layout.write_table(self, content, first_on_sheet)
+        if end is not None:  # a layout that arranges the whole table (a form)
+            return end
         self._title_block(width)
         header_first = self.row
         self._header_block()
@@ -396,23 +464,8 @@ class TableWriter:
             self.row += 1
 
     def _setup_page(self, header_first: int, header_last: int, data_first: int) -> None:
-        for i, width in enumerate(self.widths):
-            self.sheet.set_column(self.c0 + i, self.c0 + i, width)
-        self.sheet.set_paper(9)
-        if self.table.landscape:
-            self.sheet.set_landscape()
-        else:
-            self.sheet.set_portrait()
+        self.page_basics(self.table.landscape)
         self.sheet.repeat_rows(header_first, header_last)
-        self.sheet.set_margins(
-            left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP
-        )
-        if self.table.publish and not self.title.startswith(f"{self.year}年"):
-            self.sheet.set_header(
-                f"&R{HEADER_FOOTER_FONT}{self.year}年{self.spec.words.disclosure}"
-            )
-        self.sheet.set_footer(f"&C{HEADER_FOOTER_FONT}第 &P 页，共 &N 页")
-        self.sheet.center_horizontally()
         self.sheet.freeze_panes(data_first, 0)
         self._print_plan()
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook_tools.errors import CheckFailed
+from workbook_tools.explain import finding_key, read_with_explanations
 from workbook_tools.io.model import WorkbookData, canonical_order
-from workbook_tools.io.reader import read_workbook
 from workbook_tools.rules import CheckResult, check_workbook
 from workbook_tools.rules.findings import SEVERITY_NAMES
 from workbook_tools.spec import TableSetSpec, TableSpec, load_spec
@@ -83,11 +83,15 @@ def published_tables(spec: TableSetSpec, data: WorkbookData) -> list[TableSpec]:
 
 
 def blocking_errors(result: CheckResult) -> list[str]:
-    return [
-        f"【{SEVERITY_NAMES[f.severity]}】{f.sheet}!{f.cell}　{f.message}"
-        for f in result.findings
-        if f.severity == "error"
-    ]
+    """Every error, explained or not (an explained error still blocks; its 说明 is shown)."""
+    lines = []
+    for f in result.findings:
+        if f.severity != "error":
+            continue
+        found = result.explanations.get(finding_key(f))
+        said = f"（已说明：{found.text or '未写明原因'}）" if found and found.explained else ""
+        lines.append(f"【{SEVERITY_NAMES[f.severity]}】{f.sheet}!{f.cell}　{f.message}{said}")
+    return lines
 
 
 def export_file(
@@ -101,9 +105,10 @@ def export_file(
 ) -> ExportReport:
     """Check ``source`` and write its publishable tables; errors block unless ``force``."""
     source = Path(source)
-    data = read_workbook(source, set_id=set_id)
+    data, explanations = read_with_explanations(source, set_id=set_id)
     spec = load_spec(data.set_id)
     result = check_workbook(data, spec)
+    result.explanations = explanations
     errors = blocking_errors(result)
     if errors and not force:
         raise CheckFailed(

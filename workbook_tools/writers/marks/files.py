@@ -7,10 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 from workbook_tools.errors import OutputError
+from workbook_tools.explain import Explanation, FindingKey, read_explanations
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.rules import CheckResult, check_workbook
 from workbook_tools.writers.editing import edit_target, open_package
+from workbook_tools.writers.marks import record as rec
 from workbook_tools.writers.marks.present import MarkSummary, present
+from workbook_tools.writers.marks.results_layout import RESULT_SHEET
+from workbook_tools.writers.ooxml import PackageEdit, ownership
 from workbook_tools.writers.package import save_workbook
 
 MARKED_SUFFIX = "已校验"
@@ -33,8 +37,12 @@ def mark_file(
     force: bool = False,
     set_id: str | None = None,
     result: CheckResult | None = None,
+    checked_at: datetime | None = None,
+    token: str | None = None,
 ) -> tuple[CheckResult, MarkSummary, WriteReport]:
-    """Check ``source`` and write a marked copy (or mark it in place)."""
+    """Check ``source`` and write a marked copy (or mark it in place). The explanations of
+    an earlier marking (说明 and 状态 in 校验结果) are kept for the findings that are still
+    the same; ``result.explanations`` adds to them."""
     source = Path(source)
     if result is None:
         result = check_workbook(read_workbook(source, set_id=set_id))
@@ -45,9 +53,27 @@ def mark_file(
         or (output is None and _is_default(source, target.path, MARKED_SUFFIX))
     )
     with open_package(source) as edit:
-        summary = edit.mark(present(result, datetime.now()))
+        result.explanations = {**previous_explanations(edit), **result.explanations}
+        summary = edit.mark(present(result, checked_at or datetime.now(), token))
         path = save_workbook(edit, source, target, overwrite=overwrite)
     return result, summary, WriteReport(path, target.in_place, [])
+
+
+def previous_explanations(edit: PackageEdit) -> dict[FindingKey, Explanation]:
+    """What the unit typed into the findings sheet of an earlier marking (none: no such
+    sheet, or it cannot be read)."""
+    book = edit.book
+    reader = ownership.Reader(book)
+    found = ownership.read_record(book, reader)
+    names = [found.results_sheet] if isinstance(found, rec.Record) else []
+    names += [s.name for s in book.sheets if s.name.startswith(RESULT_SHEET)]
+    for name in dict.fromkeys(names):
+        sheet = book.sheet(name)
+        values = reader.values(sheet.part, formulas=True) if sheet and sheet.part else None
+        explanations = read_explanations(values or [])
+        if explanations:
+            return explanations
+    return {}
 
 
 def clear_file(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from workbook_tools.diagnosis import Suspect
 from workbook_tools.diagnosis.words import affected_note, cell_note
+from workbook_tools.explain import finding_key
 from workbook_tools.rules import CheckResult
 from workbook_tools.rules.findings import SEVERITY_NAMES, CellRef, Finding
 from workbook_tools.spec import TableSetSpec
@@ -40,7 +41,7 @@ class CellMark:
         return body
 
 
-def _anchor_note(finding: Finding) -> str:
+def _anchor_note(finding: Finding, explanation: str = "") -> str:
     others = [str(c) for c in finding.cells if (c.sheet, c.cell) != (finding.sheet, finding.cell)]
     lines = [f"【{SEVERITY_NAMES[finding.severity]}】{finding.message}"]
     other_sheets = [str(c) for c in finding.cells if c.sheet != finding.sheet]
@@ -55,6 +56,8 @@ def _anchor_note(finding: Finding) -> str:
             + ("等" if len(others) > 10 else "")
         )
     lines.append(f"规则 {finding.rule}")
+    if explanation:
+        lines.append(f"单位说明（已说明）：{explanation}")
     return "\n".join(lines)
 
 
@@ -70,6 +73,7 @@ def plan_marks(result: CheckResult) -> dict[tuple[str, str], CellMark]:
     """The mark of every cell: diagnosed cells first, then each finding's cells."""
     plan: dict[tuple[str, str], CellMark] = {}
     causes = {s.ref: s for s in result.diagnosis}
+    explanations = result.explanations
     for suspect in result.diagnosis:
         plan.setdefault((suspect.sheet, suspect.cell), CellMark("error")).add(
             "error", cell_note(suspect, result.spec)
@@ -79,13 +83,17 @@ def plan_marks(result: CheckResult) -> dict[tuple[str, str], CellMark]:
         if cause is not None:
             _mark_affected(plan, finding, cause, result.spec)
         else:
-            _mark_finding(plan, finding)
+            found = explanations.get(finding_key(finding))
+            _mark_finding(plan, finding, found.text if found and found.explained else "")
     return plan
 
 
-def _mark_finding(plan: dict[tuple[str, str], CellMark], finding: Finding) -> None:
+def _mark_finding(
+    plan: dict[tuple[str, str], CellMark], finding: Finding, explanation: str = ""
+) -> None:
     key = (finding.sheet, finding.cell)
-    plan.setdefault(key, CellMark(finding.severity)).add(finding.severity, _anchor_note(finding))
+    note = _anchor_note(finding, explanation or "")
+    plan.setdefault(key, CellMark(finding.severity)).add(finding.severity, note)
     for ref in finding.cells:
         if ref.sheet == finding.sheet:
             continue

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbook_tools.writers.marks.kinds import MarkStyle
-from workbook_tools.writers.marks.results_layout import HEADER, TOKEN_LABEL
+from workbook_tools.writers.marks.results_layout import EDITABLE, HEADER, HEADER_V1, TOKEN_LABEL
 
 MARK_SHEET = "_wbt_marks"
 VERSION_PREFIX = "workbook_tools 标注记录 v"
@@ -169,11 +169,11 @@ def _normal(value: object) -> str:
 
 
 def fingerprint(values: list[list[object]], skip: int | None = None) -> str:
-    """A digest of a results sheet's values — every cell, so anything typed into it shows
-    (``skip``: leave out that column)."""
+    """A digest of a results sheet's values — every cell but the unit's own columns (说明,
+    状态), so anything else typed into it shows (``skip``: leave out that column too)."""
     rows = []
     for row in values:
-        cells = [_normal(v) for i, v in enumerate(row) if i != skip]
+        cells = [_normal(v) for i, v in enumerate(row) if i != skip and i not in EDITABLE]
         rows.append("\x1f".join(cells).rstrip("\x1f"))
     while rows and not rows[-1]:
         rows.pop()
@@ -213,9 +213,10 @@ def owns_results(record: Record, values: list[list[object]]) -> bool:
             return True
         return rest == record.fingerprint_rest and _links_blank(values)
     header = [_value(values, 6, col) for col in range(len(HEADER))]
+    v1 = header[: len(HEADER_V1)] == HEADER_V1 and not any(header[len(HEADER_V1) :])
     return (
         _value(values, 0, 0) == "校验结果"
         and _value(values, 3, 0).startswith("校验时间：")
         and re.match(r"^错误 \d+ 条", _value(values, 4, 0)) is not None
-        and header == HEADER
+        and (v1 or header == HEADER)
     )

@@ -79,10 +79,12 @@ def text_cell(ref: str, text: str, style: int = 0) -> bytes:
 
 def _cell(ref: str, cell: OutCell, style: int) -> bytes:
     value = cell.value
-    if isinstance(value, bool) or value is None:
-        value = "" if value is None else str(value)
+    s = f' s="{style}"'.encode() if style else b""
+    if value is None or value == "":  # a blank cell, formatted (a column to fill in)
+        return b'<c r="' + ref.encode() + b'"' + s + b"/>"
+    if isinstance(value, bool):
+        value = str(value)
     if isinstance(value, int | float):
-        s = f' s="{style}"'.encode() if style else b""
         return b'<c r="' + ref.encode() + b'"' + s + b"><v>" + repr(value).encode() + b"</v></c>"
     return text_cell(ref, value, style)
 
@@ -131,12 +133,27 @@ def results_sheet_xml(sheet: ResultsSheet, style: Callable[[CellFormat | None], 
         + b'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
         + b"<cols>" + cols + b"</cols><sheetData>" + rows + b"</sheetData>"
         + f'<autoFilter ref="{sheet.filter_ref}"/>'.encode()
+        + _validations(sheet)
         + (b"<hyperlinks>" + links + b"</hyperlinks>" if links else b"")
         + b'<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         + b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
         + b"<headerFooter><oddFooter>&amp;C" + xmlscan.escape(sheet.footer).encode("utf-8")
         + b"</oddFooter></headerFooter></worksheet>"
     )  # fmt: skip
+
+
+def _validations(sheet: ResultsSheet) -> bytes:
+    """The lists to pick a cell's value from (the 状态 column)."""
+    if not sheet.choices:
+        return b""
+    items = b"".join(
+        b'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"'
+        + b" " + xmlscan.attr("sqref", choice.ref) + b"><formula1>"
+        + xmlscan.escape(choice.formula).encode("utf-8") + b"</formula1></dataValidation>"
+        for choice in sheet.choices
+    )  # fmt: skip
+    head = f'<dataValidations count="{len(sheet.choices)}">'.encode()
+    return head + items + b"</dataValidations>"
 
 
 def defined_names(prefix: bytes, name: str, sheet: ResultsSheet) -> list[bytes]:

@@ -47,13 +47,15 @@ class Reader:
                 self._strings = []
         return self._strings
 
-    def values(self, part: str, limit: int = 200_000) -> list[list[object]] | None:
+    def values(
+        self, part: str, limit: int = 200_000, formulas: bool = False
+    ) -> list[list[object]] | None:
         if self.book.package.size(part) > _MAX_RECORD:
             return None
         try:
             data = self.book.package.read(part)
             strings = self.strings() if b't="s"' in data or b"t='s'" in data else []
-            return sheet_values(io.BytesIO(data), strings, limit)
+            return sheet_values(io.BytesIO(data), strings, limit, formulas)
         except _READ_ERRORS:
             return None
 

@@ -37,14 +37,15 @@ def shared_strings(handle: IO[bytes] | None) -> list[str]:
     return found
 
 
-def _value(cell: ElementTree.Element, strings: list[str]) -> object:
+def _value(cell: ElementTree.Element, strings: list[str], formulas: bool = False) -> object:
     kind = cell.get("t", "n")
     value = next((c.text for c in cell if _local(c.tag) == "v"), None)
     if kind == "inlineStr":
         inline = next((c for c in cell if _local(c.tag) == "is"), None)
         return "" if inline is None else inline_text(inline)
     if value is None:
-        return None
+        formula = next((c.text for c in cell if _local(c.tag) == "f"), None)
+        return "=" + formula if formulas and formula else None
     if kind == "s":
         index = int(value) if value.isdigit() else -1
         return strings[index] if 0 <= index < len(strings) else ""
@@ -63,14 +64,17 @@ def _value(cell: ElementTree.Element, strings: list[str]) -> object:
     )
 
 
-def sheet_values(handle: IO[bytes], strings: list[str], limit: int = 200_000) -> list[list[object]]:
+def sheet_values(
+    handle: IO[bytes], strings: list[str], limit: int = 200_000, formulas: bool = False
+) -> list[list[object]]:
+    """``formulas``: a formula without a cached value as its text (``=HYPERLINK(…)``)."""
     cells: dict[tuple[int, int], object] = {}
     for _, element in ElementTree.iterparse(handle, events=("end",)):
         name = _local(element.tag)
         if name == "c":
             pos = split_ref(element.get("r", ""))
             if pos is not None:
-                cells[pos] = _value(element, strings)
+                cells[pos] = _value(element, strings, formulas)
             if len(cells) > limit:
                 raise ValueError("sheet too large")
         if name in ("c", "row"):
