@@ -53,7 +53,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = folder / f"{NAME}.xlsx"
     shutil.copyfile(EXAMPLES / source.name, source)
     _, summary, report = mark_file(source)
-    assert summary.marked_cells == 29
+    assert summary.marked_cells == 54
     _convert(folder, "pdf", source, report.path)
     _convert(folder, "xlsx", report.path)
     return folder
@@ -84,7 +84,7 @@ def test_marked_workbook_prints(converted: Path) -> None:
             check=True,
         ).stdout
         first = text.split("\f")[0]
-        assert "校验结果" in first and re.search(r"警告\s*29\s*条", first)
+        assert "校验结果" in first and re.search(r"警告\s*36\s*条", first)
         assert "表2!E14" in text
         assert "标注记录" not in text and '"fill"' not in text  # the record is never printed
 
@@ -104,7 +104,7 @@ def test_notes_survive_libreoffice(converted: Path) -> None:
     theirs = openpyxl.load_workbook(converted / "out" / f"{NAME}.已校验.xlsx")
     assert theirs.sheetnames == ours.sheetnames
     notes = _comments(ours)
-    assert len(notes) == 29
+    assert len(notes) == 54
     assert {
         c.comment.author for ws in ours for row in ws.iter_rows() for c in row if c.comment
     } == {AUTHOR}
@@ -123,7 +123,7 @@ def test_clear_after_libreoffice_saved_the_marks(
     path = converted / "saved-by-libreoffice.xlsx"
     shutil.copyfile(converted / "out" / f"{NAME}.已校验.xlsx", path)
     assert main(["clear", str(path), "--in-place"]) == 0
-    assert "已清除 29 个单元格的标注" in capsys.readouterr().err
+    assert "已清除 54 个单元格的标注" in capsys.readouterr().err
     original = openpyxl.load_workbook(EXAMPLES / f"{NAME}.xlsx")
     cleared = openpyxl.load_workbook(path)
     assert cleared.sheetnames == original.sheetnames

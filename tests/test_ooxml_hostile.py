@@ -94,7 +94,7 @@ def test_bad_json_row(marked: Path) -> None:
         return rows
 
     restored, notes, book = _clear(_with_record(marked, damage))
-    assert restored == 28
+    assert restored == 53
     assert any("已损坏" in n for n in notes)
     assert book.sheetnames[0] != RESULT_SHEET and MARK_SHEET not in book.sheetnames
 
@@ -106,7 +106,7 @@ def test_bad_address(marked: Path, address: str) -> None:
         return rows
 
     restored, notes, _ = _clear(_with_record(marked, damage))
-    assert restored == 28 and notes
+    assert restored == 53 and notes
 
 
 def test_short_rows(marked: Path) -> None:
@@ -117,7 +117,7 @@ def test_short_rows(marked: Path) -> None:
         return rows
 
     restored, notes, _ = _clear(_with_record(marked, damage))
-    assert restored == 27 and any("不完整" in n for n in notes)
+    assert restored == 52 and any("不完整" in n for n in notes)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_damaged_package_undo_falls_back_to_cell_by_cell(marked: Path) -> None:
         return rows
 
     restored, notes, book = _clear(_with_record(marked, damage))
-    assert restored == 29 and notes == []
+    assert restored == 54 and notes == []
     assert (
         _notes(book) == {}
         and book.sheetnames == openpyxl.load_workbook(EXAMPLES / "changji-2024.xlsx").sheetnames
@@ -153,7 +153,7 @@ def test_record_naming_a_user_sheet_as_the_results_sheet(marked: Path, tmp_path:
 
     tampered = _with_record(marked, lie)
     restored, notes, book = _clear(tampered)
-    assert "表1" in book.sheetnames and restored == 29
+    assert "表1" in book.sheetnames and restored == 54
     assert any("「表1」" in n and "已保留" in n for n in notes)
     assert (
         book["表1"]["A1"].value
@@ -206,7 +206,7 @@ def test_user_changes_after_marking_are_kept(marked: Path) -> None:
     assert cleared["表2"]["E15"].value == 123.45
     assert cleared["表5"]["F15"].comment.text == "用户改过的批注"
     assert cleared[RESULT_SHEET]["K3"].value == "我的备注"  # typed into 校验结果: kept
-    assert restored == 27 and any("未恢复" in n for n in notes)
+    assert restored == 52 and any("未恢复" in n for n in notes)
 
 
 @st.composite
@@ -274,7 +274,7 @@ def test_any_user_edit_then_clear(
             assert target.comment is not None and target.comment.text == value
         else:
             assert target.value == value, key
-    assert 0 <= restored <= 29
+    assert 0 <= restored <= 54
 
 
 # -- records of earlier versions ----------------------------------------------------------------
@@ -297,7 +297,7 @@ def _as_v1(rows: Rows) -> Rows:
 
 def test_v1_record_is_still_read(marked: Path) -> None:
     restored, notes, book = _clear(_with_record(marked, _as_v1))
-    assert (restored, notes) == (29, [])
+    assert (restored, notes) == (54, [])
     original = openpyxl.load_workbook(EXAMPLES / "changji-2024.xlsx")
     assert book.sheetnames == original.sheetnames and _notes(book) == {}
     for sheet in ("表2", "表5"):
