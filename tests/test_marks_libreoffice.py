@@ -134,7 +134,7 @@ def test_clear_after_libreoffice_saved_the_marks(
         for row in marked[MARK_SHEET].iter_rows(min_row=2, values_only=True)
         if row[0] != PACKAGE_ROW
     ]
-    assert len(keys) == 29
+    assert len(keys) == 54
     for sheet, address in keys:
         before, after = original[sheet][address], cleared[sheet][address]
         assert tostring(copy(after.fill).to_tree()) == tostring(copy(before.fill).to_tree())
@@ -143,7 +143,7 @@ def test_clear_after_libreoffice_saved_the_marks(
 
 def test_libreoffice_copy_clears_to_a_copy_without_loss_warnings(converted: Path) -> None:
     restored, report = clear_file(converted / "out" / f"{NAME}.已校验.xlsx", force=True)
-    assert (restored, report.lost) == (29, [])
+    assert (restored, report.lost) == (54, [])
 
 
 def test_engine_output_with_chart_image_pivot_opens_in_libreoffice(tmp_path: Path) -> None:

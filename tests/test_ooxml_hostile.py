@@ -174,7 +174,7 @@ def test_record_naming_sheets_that_are_gone(marked: Path) -> None:
         return rows
 
     restored, notes, book = _clear(_with_record(marked, lie))
-    assert restored == 26
+    assert restored == 51
     assert any("「不存在的表」已不存在" in n for n in notes)
     assert RESULT_SHEET in book.sheetnames  # not proven ours: kept, and said so
     assert any(f"「{RESULT_SHEET}」" not in n for n in notes)

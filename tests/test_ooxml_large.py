@@ -22,7 +22,7 @@ from tests.ooxml_helpers import formatted_to_the_last_row
 MAX_RATIO = 25  # measured: mark ≈ 4×, clear ≈ 3× the floor
 MAX_MB = 300
 
-_SCRIPT = """
+SCRIPT = """
 import json, resource, sys, time, zipfile
 from datetime import datetime
 from pathlib import Path
@@ -75,7 +75,7 @@ def test_sheet_formatted_to_the_last_row(cells: str, tmp_path: Path) -> None:
     big = tmp_path / "big.xlsx"
     formatted_to_the_last_row(source, big, "xl/worksheets/sheet2.xml", cells)  # 表2: marked
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, str(source), str(big), str(tmp_path)],
+        [sys.executable, "-c", SCRIPT, str(source), str(big), str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,

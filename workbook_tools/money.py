@@ -55,7 +55,10 @@ def parse_amount(value: object) -> Decimal | None:
     if isinstance(value, bool):
         raise NotAnAmount(str(value))
     if isinstance(value, int):
-        return Decimal(value)
+        whole = Decimal(value)
+        if whole.adjusted() >= MAX_DIGITS:  # as for floats and text: one bound for every cell
+            raise NotAnAmount(str(value))
+        return whole
     if isinstance(value, float):
         return from_float(value)
     if isinstance(value, Decimal):

@@ -149,42 +149,15 @@ def marks(folder: Path, repeat: int) -> None:
     large_mark(folder)
 
 
-_LARGE = """
-import json, sys, time, zipfile
-from datetime import datetime
-from pathlib import Path
-from workbook_tools.io.reader import read_workbook
-from workbook_tools.rules import check_workbook
-from workbook_tools.writers.marks.present import present
-from workbook_tools.writers.ooxml import PackageEdit
-source, big, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-view = present(check_workbook(read_workbook(source)), datetime.now())
-start = time.perf_counter()
-with zipfile.ZipFile(big) as package:
-    for info in package.infolist():
-        package.read(info)
-floor = time.perf_counter() - start
-start = time.perf_counter()
-edit = PackageEdit.open(big)
-edit.mark(view)
-edit.save(out)
-mark = time.perf_counter() - start
-peak = 0
-for line in open("/proc/self/status", encoding="ascii"):
-    if line.startswith("VmHWM:"):
-        peak = int(line.split()[1]) / 1024
-print(json.dumps({"mark": mark, "floor": floor, "peak_mb": peak}))
-"""
-
-
 def large_mark(folder: Path) -> None:
     from tests.ooxml_helpers import formatted_to_the_last_row
+    from tests.test_ooxml_large import SCRIPT  # mark + clear, and the floor, in processor time
 
     for label, cells in (("rows", ""), ("empty cells", "QR")):
         big = folder / "big.xlsx"
         formatted_to_the_last_row(EXAMPLE, big, "xl/worksheets/sheet2.xml", cells)
         done = subprocess.run(
-            [sys.executable, "-c", _LARGE, str(EXAMPLE), str(big), str(folder / "bigm.xlsx")],
+            [sys.executable, "-c", SCRIPT, str(EXAMPLE), str(big), str(folder)],
             capture_output=True,
             text=True,
             cwd=ROOT,

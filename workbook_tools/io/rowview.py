@@ -93,7 +93,9 @@ class RowView:
         try:
             value = parse_amount(raw)
         except NotAnAmount:
-            return Amount(None, cell, text=str(raw), problem="not_a_number")
+            # a whole float is shown as the engines that read it as an int show it
+            shown = self.text(r, col) if isinstance(raw, float) else str(raw)
+            return Amount(None, cell, text=shown, problem="not_a_number")
         if value is None:
             return None
         return Amount((value * self.scale).normalize() if self.scale != 1 else value, cell)

@@ -178,13 +178,23 @@ def _form_sum_shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str
     return found
 
 
+def form_table(
+    rel: RelationSpec, tables: dict[str, TableSpec]
+) -> tuple[TableSpec, list[str]] | tuple[None, list[str]]:
+    """The relation's table when it has the form layout, else the problem to report."""
+    table = tables.get(rel.table or "")
+    if table is None or table.form is None:
+        return None, [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+    return table, []
+
+
 def _form_fields(
     rel: RelationSpec, tables: dict[str, TableSpec], keys: list[str | None]
 ) -> list[str]:
     """The relation's table is a form and ``keys`` are amount fields of it."""
-    table = tables.get(rel.table or "")
-    if table is None or table.form is None:
-        return [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+    table, problems = form_table(rel, tables)
+    if table is None:
+        return problems
     amounts = {f.key for f in table.form.amount_fields}
     return [f"表 {table.id} 没有金额字段 {k}" for k in keys if k and k not in amounts]
 

@@ -32,6 +32,7 @@ from workbook_tools.rules.kinds.forms import (
     blocks,
     field_name,
     field_term,
+    form_table,
 )
 from workbook_tools.rules.registry import RuleKind, params, register
 from workbook_tools.rules.relations import Instance
@@ -270,9 +271,9 @@ def _why(row: Row, notes: list[str], general: str | None) -> str | None:
 
 # -- validation --------------------------------------------------------------------------
 def _shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
-    table = tables.get(rel.table or "")
-    if table is None or table.form is None:
-        return [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+    table, problems = form_table(rel, tables)
+    if table is None:
+        return problems
     if not isinstance(rel.right, Side):
         return [f"{rel.kind} 类关系的 right 应是 {{table, columns}}（列出项目的表）"]
     form = table.form

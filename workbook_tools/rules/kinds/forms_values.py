@@ -26,7 +26,7 @@ from typing import Literal
 from workbook_tools.io.model import Row
 from workbook_tools.rules.context import Context
 from workbook_tools.rules.findings import CellRef, Finding
-from workbook_tools.rules.kinds.forms import Block, block_label, blocks
+from workbook_tools.rules.kinds.forms import Block, block_label, blocks, form_table
 from workbook_tools.rules.registry import RuleKind, params, register
 from workbook_tools.spec.models import RelationSpec, TableSpec
 
@@ -243,9 +243,9 @@ def _columns(*names: str) -> Validator:
     """A validator: each of ``params.<name>`` is a column of the relation's form table."""
 
     def validate(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
-        table = tables.get(rel.table or "")
-        if table is None or table.form is None:
-            return [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+        table, problems = form_table(rel, tables)
+        if table is None:
+            return problems
         found = []
         for name in names:
             column = params(rel, name)

@@ -45,6 +45,7 @@ from workbook_tools.rules.kinds.forms import (
     constant,
     field_name,
     field_term,
+    form_table,
     ref_term,
 )
 from workbook_tools.rules.kinds.forms_values import Value, parse_value
@@ -347,9 +348,9 @@ def _shape(names: tuple[str, ...], amounts: tuple[str, ...] = ()) -> Validator:
     ``amounts`` are amount fields) or columns, as the kind needs."""
 
     def validate(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
-        table = tables.get(rel.table or "")
-        if table is None or table.form is None:
-            return [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+        table, problems = form_table(rel, tables)
+        if table is None:
+            return problems
         found = []
         fields = {f.key: f for f in table.form.fields}
         for name in names:
@@ -377,9 +378,9 @@ def _shape(names: tuple[str, ...], amounts: tuple[str, ...] = ()) -> Validator:
 
 
 def _refs_shape(rel: RelationSpec, tables: dict[str, TableSpec]) -> list[str]:
-    table = tables.get(rel.table or "")
-    if table is None or table.form is None:
-        return [f"{rel.kind} 类关系的 table 应是布局为 form 的表"]
+    table, problems = form_table(rel, tables)
+    if table is None:
+        return problems
     amounts = {f.key for f in table.form.amount_fields}
     keys = list(rel.parts) if rel.kind == "form_field_ref" else []
     key = params(rel, "field")

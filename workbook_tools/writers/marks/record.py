@@ -170,14 +170,26 @@ def _normal(value: object) -> str:
 
 def fingerprint(values: list[list[object]], skip: int | None = None) -> str:
     """A digest of a results sheet's values — every cell but the unit's own columns (说明,
-    状态), so anything else typed into it shows (``skip``: leave out that column too)."""
+    状态) of the findings below the table header, so anything else typed into it shows
+    (``skip``: leave out that column too)."""
     rows = []
-    for row in values:
-        cells = [_normal(v) for i, v in enumerate(row) if i != skip and i not in EDITABLE]
+    findings_from = _findings_start(values)
+    for number, row in enumerate(values):
+        own = EDITABLE if number >= findings_from else ()
+        cells = [_normal(v) for i, v in enumerate(row) if i != skip and i not in own]
         rows.append("\x1f".join(cells).rstrip("\x1f"))
     while rows and not rows[-1]:
         rows.pop()
     return hashlib.sha256("\x1e".join(rows).encode("utf-8")).hexdigest()[:32]
+
+
+def _findings_start(values: list[list[object]]) -> int:
+    """The index of the first finding row: the one after the table header (none: past the
+    end, so no column is the unit's)."""
+    for number, row in enumerate(values):
+        if [_normal(v) for v in row[: len(HEADER)]] == HEADER[: len(row)] and len(row) > 1:
+            return number + 1
+    return len(values)
 
 
 def fingerprints(values: list[list[object]]) -> tuple[str, str]:
